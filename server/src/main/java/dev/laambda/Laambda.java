@@ -1,0 +1,153 @@
+package dev.laambda;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.laambda.account.Accounts;
+import dev.laambda.api.ApiServer;
+import dev.laambda.api.Routes;
+import dev.laambda.release.Apps;
+import dev.laambda.release.ConfigCipher;
+import dev.laambda.release.MasterKey;
+import dev.laambda.release.Releases;
+import dev.laambda.store.AppRepository;
+import dev.laambda.store.Database;
+import dev.laambda.store.EmbeddedPostgresServer;
+import dev.laambda.store.JdbcTarget;
+import dev.laambda.store.ReleaseRepository;
+import dev.laambda.store.TokenRepository;
+import dev.laambda.store.UserRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The Laambda server: reads ServerConfig, wires every part by hand, and starts. */
+public final class Laambda implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Laambda.class);
+    public static final String VERSION = "0.1.0";
+
+    private final List<AutoCloseable> parts;
+    private final ApiServer api;
+    private final Accounts accounts;
+
+    private Laambda(List<AutoCloseable> parts, ApiServer api, Accounts accounts) {
+        this.parts = parts;
+        this.api = api;
+        this.accounts = accounts;
+    }
+
+    public static void main(String[] args) {
+        try {
+            ServerConfig config = ServerConfig.fromEnvironment(System.getenv());
+            if (args.length == 2 && args[0].equals("admin:create")) {
+                createAdmin(config, args[1], System.out);
+                return;
+            }
+            if (args.length > 0) {
+                System.err.println("Usage: laambda-server [admin:create EMAIL]");
+                System.exit(2);
+            }
+            Laambda server = start(config, System.out);
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "laambda-shutdown"));
+        } catch (IllegalArgumentException | LaambdaException e) {
+            System.err.println(" !    " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    /** Starts every part; {@code console} receives the one-time bootstrap token and the ready line. */
+    public static Laambda start(ServerConfig config, PrintStream console) {
+        List<AutoCloseable> parts = new ArrayList<>();
+        try {
+            Database database = openDatabase(config, parts);
+            ObjectMapper json = jsonMapper();
+            ConfigCipher cipher = new ConfigCipher(MasterKey.load(config.masterKey(), config.masterKeyFile()));
+            UserRepository users = new UserRepository(database);
+            Accounts accounts = new Accounts(users, new TokenRepository(database));
+            Releases releases = new Releases(new ReleaseRepository(database), cipher);
+            Apps apps = new Apps(new AppRepository(database), users, releases, config.defaultRegion());
+
+            Routes routes = new Routes(accounts, apps, releases, json, VERSION);
+            ApiServer api = ApiServer.start(config.httpHost(), config.httpPort(), routes.all(), accounts, json);
+            parts.add(0, api);
+
+            Laambda server = new Laambda(parts, api, accounts);
+            accounts.bootstrapAdmin(config.adminEmail()).ifPresent(admin -> console.println(
+                    "Created the first admin, " + admin.user().email() + ". Their API token (shown once, keep it safe):\n\n    "
+                            + admin.token().secret() + "\n\nLog in with: laambda login --server http://localhost:"
+                            + api.port() + " --token " + admin.token().secret() + "\n"));
+            log.info("event=started http_port={} data_dir={} database={}", api.port(), config.dataDir(),
+                    config.databaseUrl().isPresent() ? "external" : "embedded");
+            console.println("Laambda " + VERSION + " listening on http://" + config.httpHost() + ":" + api.port());
+            return server;
+        } catch (RuntimeException e) {
+            closeAll(parts);
+            throw e;
+        }
+    }
+
+    /** `laambda-server admin:create EMAIL`: a new admin and its token, printed once. */
+    static void createAdmin(ServerConfig config, String email, PrintStream out) {
+        List<AutoCloseable> parts = new ArrayList<>();
+        try {
+            Database database = openDatabase(config, parts);
+            Accounts accounts = new Accounts(new UserRepository(database), new TokenRepository(database));
+            Accounts.NewUser admin = accounts.createAdmin(email);
+            out.println("Created admin " + admin.user().email() + ". API token (shown once): " + admin.token().secret());
+        } finally {
+            closeAll(parts);
+        }
+    }
+
+    public int httpPort() {
+        return api.port();
+    }
+
+    public Accounts accounts() {
+        return accounts;
+    }
+
+    @Override
+    public void close() {
+        closeAll(parts);
+    }
+
+    private static Database openDatabase(ServerConfig config, List<AutoCloseable> parts) {
+        JdbcTarget target;
+        Optional<String> url = config.databaseUrl();
+        if (url.isPresent()) {
+            target = JdbcTarget.fromDatabaseUrl(url.get());
+        } else {
+            EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(config.postgresDir());
+            parts.add(postgres);
+            target = postgres.target();
+            log.info("event=embedded_postgres_started port={} dir={}", postgres.port(), config.postgresDir());
+        }
+        Database database = Database.connect(target);
+        parts.add(0, database);
+        return database;
+    }
+
+    public static ObjectMapper jsonMapper() {
+        return new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    }
+
+    private static void closeAll(List<AutoCloseable> parts) {
+        for (AutoCloseable part : parts) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                log.error("event=shutdown_failed part={}", part.getClass().getSimpleName(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.laambda.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.laambda.LaambdaException;
+import dev.laambda.account.Accounts;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/** The HTTP server: routes from the table, bearer-token auth, and every failure answered as {"error","code"}. */
+public final class ApiServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+
+    private final Javalin javalin;
+
+    private ApiServer(Javalin javalin) {
+        this.javalin = javalin;
+    }
+
+    public static ApiServer start(String host, int port, List<Route> routes, Accounts accounts, ObjectMapper json) {
+        Javalin javalin = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.jsonMapper(new io.javalin.json.JavalinJackson(json, false));
+            config.routes.before(Routes.API + "/*", ctx -> {
+                if (!ctx.method().equals(HandlerType.OPTIONS)) {
+                    Caller.set(ctx, accounts.authenticate(ctx.header("Authorization")));
+                }
+            });
+            for (Route route : routes) {
+                config.routes.addHttpHandler(route.method(), route.path(), route.handler());
+            }
+            config.routes.exception(LaambdaException.class, (e, ctx) -> fail(ctx, status(e.kind()), e.code(), e.getMessage()));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("event=request_failed method={} path={}", ctx.method(), ctx.path(), e);
+                fail(ctx, 500, "internal_error", "The server failed to handle this request; see its log.");
+            });
+            config.routes.error(404, ctx -> {
+                if (ctx.attribute("laambda.error") == null) {
+                    fail(ctx, 404, "not_found", "No such route: " + ctx.method() + " " + ctx.path());
+                }
+            });
+            config.routes.error(405, ctx -> {
+                if (ctx.attribute("laambda.error") == null) {
+                    fail(ctx, 405, "method_not_allowed", "Method " + ctx.method() + " is not allowed on " + ctx.path());
+                }
+            });
+        });
+        javalin.start(host, port);
+        return new ApiServer(javalin);
+    }
+
+    public int port() {
+        return javalin.port();
+    }
+
+    @Override
+    public void close() {
+        javalin.stop();
+    }
+
+    private static void fail(Context ctx, int status, String code, String message) {
+        ctx.attribute("laambda.error", code);
+        ctx.status(status).json(new ApiError(message, code));
+    }
+
+    static int status(LaambdaException.Kind kind) {
+        return switch (kind) {
+            case INVALID -> 400;
+            case UNAUTHORIZED -> 401;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case TOO_LARGE -> 413;
+            case UNAVAILABLE -> 503;
+        };
+    }
+}

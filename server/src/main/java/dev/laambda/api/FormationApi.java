@@ -1,0 +1,51 @@
+package dev.laambda.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.laambda.LaambdaException;
+import dev.laambda.release.Apps;
+import dev.laambda.release.Formation;
+import dev.laambda.release.Releases;
+import dev.laambda.store.App;
+import dev.laambda.store.Release;
+import dev.laambda.store.User;
+import io.javalin.http.Context;
+
+/** /api/v1/apps/{app}/formation: each Procfile entry's function and its memory and timeout. */
+final class FormationApi {
+
+    private final Apps apps;
+    private final Releases releases;
+    private final ObjectMapper json;
+
+    FormationApi(Apps apps, Releases releases, ObjectMapper json) {
+        this.apps = apps;
+        this.releases = releases;
+        this.json = json;
+    }
+
+    void list(Context ctx) {
+        ctx.json(Views.EntryView.of(releases.formation(app(ctx)).entries()));
+    }
+
+    void update(Context ctx) {
+        App app = app(ctx);
+        User user = Caller.of(ctx);
+        String entry = ctx.pathParam("entry");
+        JsonBody body = JsonBody.of(ctx, json);
+        Integer memory = body.optionalInt("memory_mb");
+        Integer timeout = body.optionalInt("timeout_s");
+        if ((memory == null) == (timeout == null)) {
+            throw LaambdaException.invalid("invalid_request", "Send exactly one of memory_mb or timeout_s.");
+        }
+        Release release = memory != null ? releases.setMemory(app, user, entry, memory)
+                : releases.setTimeout(app, user, entry, timeout);
+        Formation formation = Formation.fromJson(release.formationJson());
+        Views.EntryView changed = Views.EntryView.of(formation.entries()).stream()
+                .filter(e -> e.entry().equals(entry)).findFirst().orElseThrow();
+        ctx.json(new Views.ReleasedEntry(Views.ReleaseView.ofNew(release), changed));
+    }
+
+    private App app(Context ctx) {
+        return apps.get(Caller.of(ctx), ctx.pathParam("app"));
+    }
+}

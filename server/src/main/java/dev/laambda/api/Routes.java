@@ -1,0 +1,114 @@
+package dev.laambda.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.laambda.account.Accounts;
+import dev.laambda.release.Apps;
+import dev.laambda.release.Releases;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Every HTTP route of the server in one table; the OpenAPI document is generated from it. */
+public final class Routes {
+
+    public static final String API = "/api/v1";
+
+    private final List<Route> routes = new ArrayList<>();
+    private final Map<String, Object> openApiDocument;
+
+    public Routes(Accounts accounts, Apps apps, Releases releases, ObjectMapper json, String version) {
+        UsersApi users = new UsersApi(accounts, json);
+        TokensApi tokens = new TokensApi(accounts, json);
+        AppsApi appsApi = new AppsApi(apps, json);
+        AccessApi access = new AccessApi(apps, json);
+        ConfigApi config = new ConfigApi(apps, releases, json);
+        FormationApi formation = new FormationApi(apps, releases, json);
+        ReleasesApi releasesApi = new ReleasesApi(apps, releases);
+
+        add(HandlerType.GET, "/healthz", "Liveness check", "meta", false, null, 200,
+                ctx -> ctx.json(Map.of("status", "ok")));
+        add(HandlerType.GET, API + "/openapi.json", "This OpenAPI document", "meta", true, null, 200,
+                this::serveOpenApi);
+
+        add(HandlerType.GET, API + "/user", "The caller (whoami)", "users", true, null, 200, users::whoami);
+        add(HandlerType.GET, API + "/users", "List users (admin)", "users", true, null, 200, users::list);
+        add(HandlerType.POST, API + "/users", "Create a user with a first token (admin)", "users", true,
+                object(Map.of("email", string(), "is_admin", bool()), "email"), 201, users::create);
+
+        add(HandlerType.GET, API + "/tokens", "List your API tokens", "tokens", true, null, 200, tokens::list);
+        add(HandlerType.POST, API + "/tokens", "Create an API token (shown once)", "tokens", true,
+                object(Map.of("description", string())), 201, tokens::create);
+        add(HandlerType.DELETE, API + "/tokens/{id}", "Revoke one of your tokens", "tokens", true, null, 200, tokens::revoke);
+
+        add(HandlerType.GET, API + "/apps", "List your apps", "apps", true, null, 200, appsApi::list);
+        add(HandlerType.POST, API + "/apps", "Create an app (release v1)", "apps", true,
+                object(Map.of("name", string(), "region", string(), "role_arn", string(), "runtime", string()), "name"),
+                201, appsApi::create);
+        add(HandlerType.GET, API + "/apps/{app}", "Show an app", "apps", true, null, 200, appsApi::info);
+        add(HandlerType.DELETE, API + "/apps/{app}", "Destroy an app (query confirm=APP)", "apps", true, null, 200,
+                appsApi::destroy);
+
+        add(HandlerType.GET, API + "/apps/{app}/collaborators", "List who has access", "access", true, null, 200, access::list);
+        add(HandlerType.POST, API + "/apps/{app}/collaborators", "Add a collaborator", "access", true,
+                object(Map.of("email", string()), "email"), 201, access::add);
+        add(HandlerType.DELETE, API + "/apps/{app}/collaborators/{email}", "Remove a collaborator", "access", true, null,
+                200, access::remove);
+
+        add(HandlerType.GET, API + "/apps/{app}/config", "All config vars of the current release", "config", true, null,
+                200, config::all);
+        add(HandlerType.GET, API + "/apps/{app}/config/{key}", "One config var", "config", true, null, 200, config::one);
+        add(HandlerType.PATCH, API + "/apps/{app}/config", "Set (string) and unset (null) config vars: a new release",
+                "config", true, Map.of("type", "object", "additionalProperties", Map.of("type", "string", "nullable", true)),
+                200, config::change);
+        add(HandlerType.DELETE, API + "/apps/{app}/config", "Remove every config var (query confirm=APP): a new release",
+                "config", true, null, 200, config::clear);
+
+        add(HandlerType.GET, API + "/apps/{app}/formation", "Functions of the current release", "formation", true, null,
+                200, formation::list);
+        add(HandlerType.PATCH, API + "/apps/{app}/formation/{entry}", "Set an entry's memory or timeout: a new release",
+                "formation", true, object(Map.of("memory_mb", integer(), "timeout_s", integer())), 200, formation::update);
+
+        add(HandlerType.GET, API + "/apps/{app}/releases", "Releases, newest first (query limit, before)", "releases", true,
+                null, 200, releasesApi::list);
+        add(HandlerType.GET, API + "/apps/{app}/releases/{version}", "One release with formation and config keys",
+                "releases", true, null, 200, releasesApi::info);
+        add(HandlerType.POST, API + "/apps/{app}/releases/{version}/rollback",
+                "Roll back: a new release with that release's artifact, config and formation", "releases", true, null,
+                201, releasesApi::rollback);
+        openApiDocument = OpenApiDocument.from(routes, version);
+    }
+
+    public List<Route> all() {
+        return List.copyOf(routes);
+    }
+
+    private void serveOpenApi(Context ctx) {
+        ctx.json(openApiDocument);
+    }
+
+    private void add(HandlerType method, String path, String summary, String tag, boolean authenticated,
+                     Map<String, Object> requestBody, int successStatus, Handler handler) {
+        routes.add(new Route(method, path, summary, tag, authenticated, requestBody, successStatus, handler));
+    }
+
+    private static Map<String, Object> object(Map<String, Object> properties, String... required) {
+        return required.length == 0 ? Map.of("type", "object", "properties", properties)
+                : Map.of("type", "object", "properties", properties, "required", List.of(required));
+    }
+
+    private static Map<String, Object> string() {
+        return Map.of("type", "string");
+    }
+
+    private static Map<String, Object> bool() {
+        return Map.of("type", "boolean");
+    }
+
+    private static Map<String, Object> integer() {
+        return Map.of("type", "integer");
+    }
+}

@@ -1,0 +1,90 @@
+package dev.laambda.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.laambda.release.FormationEntry;
+import dev.laambda.store.ApiToken;
+import dev.laambda.store.App;
+import dev.laambda.store.Release;
+import dev.laambda.store.User;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** The JSON shapes the API answers with (snake_case on the wire), made from stored records. */
+final class Views {
+
+    private Views() {
+    }
+
+    record UserView(long id, String email, boolean isAdmin, Instant createdAt) {
+        static UserView of(User user) {
+            return new UserView(user.id(), user.email(), user.isAdmin(), user.createdAt());
+        }
+    }
+
+    record TokenView(long id, String description, Instant createdAt, Instant lastUsedAt, Instant revokedAt) {
+        static TokenView of(ApiToken token) {
+            return new TokenView(token.id(), token.description(), token.createdAt(), token.lastUsedAt(), token.revokedAt());
+        }
+    }
+
+    record NewTokenView(long id, String description, String token, Instant createdAt) {
+    }
+
+    record NewUserView(UserView user, String token) {
+    }
+
+    record AppView(String name, String owner, String region, String roleArn, String runtime, Integer currentRelease,
+                   Instant createdAt) {
+        static AppView of(App app) {
+            return new AppView(app.name(), app.ownerEmail(), app.region(), app.roleArn(), app.runtime(),
+                    app.currentVersion(), app.createdAt());
+        }
+    }
+
+    record ReleaseView(int version, String kind, String description, String status, String artifactSha, String gitSha,
+                       String createdBy, Instant createdAt, Integer rolledBackFrom, boolean current,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) List<EntryView> formation,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) List<String> configKeys) {
+        static ReleaseView of(Release release, App app) {
+            return new ReleaseView(release.version(), release.kind().sqlName(), release.description(),
+                    release.status().sqlName(), release.artifactSha(), release.gitSha(), release.createdByEmail(),
+                    release.createdAt(), release.rolledBackFrom(),
+                    app.currentReleaseId() != null && app.currentReleaseId() == release.id(), null, null);
+        }
+
+        /** A release just made is the app's current one. */
+        static ReleaseView ofNew(Release release) {
+            return new ReleaseView(release.version(), release.kind().sqlName(), release.description(),
+                    release.status().sqlName(), release.artifactSha(), release.gitSha(), release.createdByEmail(),
+                    release.createdAt(), release.rolledBackFrom(), true, null, null);
+        }
+
+        ReleaseView withDetail(List<EntryView> formation, List<String> configKeys) {
+            return new ReleaseView(version, kind, description, status, artifactSha, gitSha, createdBy, createdAt,
+                    rolledBackFrom, current, formation, configKeys);
+        }
+    }
+
+    record EntryView(String entry, String handler, String functionName, int memoryMb, int timeoutS, String runtime) {
+        static List<EntryView> of(Map<String, FormationEntry> entries) {
+            return entries.entrySet().stream()
+                    .map(e -> new EntryView(e.getKey(), e.getValue().handler(), e.getValue().functionName(),
+                            e.getValue().memoryMb(), e.getValue().timeoutS(), e.getValue().runtime()))
+                    .toList();
+        }
+    }
+
+    record ReleasedConfig(ReleaseView release, Map<String, String> config) {
+    }
+
+    record ReleasedEntry(ReleaseView release, EntryView entry) {
+    }
+
+    record ConfigVarView(String key, String value) {
+    }
+
+    record DestroyedApp(String name, boolean destroyed) {
+    }
+}

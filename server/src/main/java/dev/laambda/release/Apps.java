@@ -1,0 +1,133 @@
+package dev.laambda.release;
+
+import dev.laambda.LaambdaException;
+import dev.laambda.ServerConfig;
+import dev.laambda.store.App;
+import dev.laambda.store.AppRepository;
+import dev.laambda.store.User;
+import dev.laambda.store.UserRepository;
+
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Creating, finding and destroying apps, and deciding who may touch each one. */
+public final class Apps {
+
+    public static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9-]{1,29}$");
+    private static final Pattern ROLE_ARN = Pattern.compile("^arn:aws(-[a-z]+)*:iam::\\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$");
+    private static final Pattern REGION = Pattern.compile(ServerConfig.REGION_PATTERN);
+
+    /** Lambda runtime identifiers an app may pin. */
+    public static final Set<String> RUNTIMES = Set.of(
+            "python3.9", "python3.10", "python3.11", "python3.12", "python3.13",
+            "nodejs18.x", "nodejs20.x", "nodejs22.x",
+            "java11", "java17", "java21",
+            "provided.al2", "provided.al2023",
+            "ruby3.2", "ruby3.3", "dotnet8");
+
+    private final AppRepository apps;
+    private final UserRepository users;
+    private final Releases releases;
+    private final String defaultRegion;
+
+    public Apps(AppRepository apps, UserRepository users, Releases releases, String defaultRegion) {
+        this.apps = apps;
+        this.users = users;
+        this.releases = releases;
+        this.defaultRegion = defaultRegion;
+    }
+
+    /** Creates the app owned by {@code owner} with release v1. */
+    public App create(User owner, String name, String region, String roleArn, String runtime) {
+        checkName(name);
+        String appRegion = region == null || region.isBlank() ? defaultRegion : region;
+        if (!REGION.matcher(appRegion).matches()) {
+            throw LaambdaException.invalid("invalid_region", "Region '" + clip(appRegion) + "' is not an AWS region name like us-east-1.");
+        }
+        if (roleArn != null && !ROLE_ARN.matcher(roleArn).matches()) {
+            throw LaambdaException.invalid("invalid_role_arn", "Role '" + clip(roleArn)
+                    + "' is not an IAM role ARN like arn:aws:iam::123456789012:role/lambda-exec.");
+        }
+        if (runtime != null && !RUNTIMES.contains(runtime)) {
+            throw LaambdaException.invalid("invalid_runtime", "Runtime '" + clip(runtime) + "' is unknown: use one of "
+                    + String.join(", ", RUNTIMES.stream().sorted().toList()) + ".");
+        }
+        return apps.create(name, owner.id(), appRegion, roleArn, runtime, appId -> releases.initial(appId, owner));
+    }
+
+    /** The app, if {@code user} owns it, collaborates on it or is an admin. */
+    public App get(User user, String name) {
+        App app = apps.findByName(name).orElseThrow(() -> LaambdaException.notFound("app_not_found",
+                "App '" + clip(name) + "' not found: see `laambda apps` for yours."));
+        if (!user.isAdmin() && app.ownerId() != user.id() && !apps.isCollaborator(app.id(), user.id())) {
+            throw LaambdaException.forbidden("forbidden", "You do not have access to app '" + name + "'.");
+        }
+        return app;
+    }
+
+    public List<App> list(User user) {
+        return apps.listVisibleTo(user);
+    }
+
+    public void destroy(User user, String name, String confirmation) {
+        App app = get(user, name);
+        if (!name.equals(confirmation)) {
+            throw LaambdaException.invalid("confirmation_required",
+                    "Destroying app '" + name + "' deletes all its releases: confirm with confirm=" + name + ".");
+        }
+        requireOwner(user, app, "destroy");
+        apps.delete(app.id());
+    }
+
+    public List<AppRepository.Collaborator> collaborators(User user, String name) {
+        return apps.collaborators(get(user, name).id());
+    }
+
+    public AppRepository.Collaborator addCollaborator(User user, String name, String email) {
+        App app = get(user, name);
+        requireOwner(user, app, "add collaborators to");
+        User collaborator = userByEmail(email);
+        if (collaborator.id() == app.ownerId() || !apps.addCollaborator(app.id(), collaborator.id())) {
+            throw LaambdaException.conflict("collaborator_exists", email + " already has access to app '" + name + "'.");
+        }
+        return new AppRepository.Collaborator(collaborator.email(), "collaborator");
+    }
+
+    public AppRepository.Collaborator removeCollaborator(User user, String name, String email) {
+        App app = get(user, name);
+        User collaborator = userByEmail(email);
+        if (collaborator.id() != user.id()) {
+            requireOwner(user, app, "remove collaborators from");
+        }
+        if (!apps.removeCollaborator(app.id(), collaborator.id())) {
+            throw LaambdaException.notFound("user_not_found", email + " is not a collaborator on app '" + name + "'.");
+        }
+        return new AppRepository.Collaborator(collaborator.email(), "collaborator");
+    }
+
+    public static void checkName(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw LaambdaException.invalid("invalid_app_name", "App name '" + clip(name == null ? "" : name)
+                    + "' is invalid: use 2-30 lowercase letters, digits and dashes, starting with a letter.");
+        }
+    }
+
+    private User userByEmail(String email) {
+        return users.findByEmail(email == null ? "" : email).orElseThrow(() -> LaambdaException.notFound("user_not_found",
+                "No user with email '" + clip(String.valueOf(email)) + "': an admin can create one with `laambda users:create`."));
+    }
+
+    private static void requireOwner(User user, App app, String action) {
+        if (!user.isAdmin() && app.ownerId() != user.id()) {
+            throw LaambdaException.forbidden("forbidden", "Only the owner of app '" + app.name() + "' or an admin can "
+                    + action + " it.");
+        }
+    }
+
+    /** Echoed input is cut short and stripped of control characters so an error stays one readable line. */
+    static String clip(String value) {
+        String cut = value.length() > 64 ? value.substring(0, 64) + "…" : value;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
+}

@@ -1,0 +1,45 @@
+package dev.laambda.release;
+
+import dev.laambda.LaambdaException;
+
+import java.util.List;
+
+/** One Procfile entry of a release: the function it becomes and its resources. */
+public record FormationEntry(String handler, String functionName, int memoryMb, int timeoutS, String runtime,
+                             List<String> eventSources) {
+
+    public static final int MIN_MEMORY_MB = 128;
+    public static final int MAX_MEMORY_MB = 10240;
+    public static final int MIN_TIMEOUT_S = 1;
+    public static final int MAX_TIMEOUT_S = 900;
+    public static final int DEFAULT_MEMORY_MB = 1024;
+    public static final int DEFAULT_TIMEOUT_S = 10;
+
+    public FormationEntry {
+        eventSources = eventSources == null ? List.of() : List.copyOf(eventSources);
+    }
+
+    public FormationEntry withMemory(int memory) {
+        checkMemory(memory);
+        return new FormationEntry(handler, functionName, memory, timeoutS, runtime, eventSources);
+    }
+
+    public FormationEntry withTimeout(int timeout) {
+        checkTimeout(timeout);
+        return new FormationEntry(handler, functionName, memoryMb, timeout, runtime, eventSources);
+    }
+
+    public static void checkMemory(int memory) {
+        if (memory < MIN_MEMORY_MB || memory > MAX_MEMORY_MB) {
+            throw LaambdaException.invalid("invalid_memory", "Memory must be between " + MIN_MEMORY_MB + " and "
+                    + MAX_MEMORY_MB + " MB (got " + memory + ").");
+        }
+    }
+
+    public static void checkTimeout(int timeout) {
+        if (timeout < MIN_TIMEOUT_S || timeout > MAX_TIMEOUT_S) {
+            throw LaambdaException.invalid("invalid_timeout", "Timeout must be between " + MIN_TIMEOUT_S + " and "
+                    + MAX_TIMEOUT_S + " seconds (got " + timeout + ").");
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.laambda.release;
+
+import dev.laambda.LaambdaException;
+import dev.laambda.store.App;
+import dev.laambda.store.NewRelease;
+import dev.laambda.store.Release;
+import dev.laambda.store.ReleaseRepository;
+import dev.laambda.store.User;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every change to a live app is a new release made from the current one: config changes,
+ * resource changes and rollbacks. Nothing here builds; a release is a pointer switch.
+ */
+public final class Releases {
+
+    private final ReleaseRepository releases;
+    private final ConfigCipher cipher;
+
+    public Releases(ReleaseRepository releases, ConfigCipher cipher) {
+        this.releases = releases;
+        this.cipher = cipher;
+    }
+
+    /** The first release of a new app: no code, no config. */
+    public NewRelease initial(long appId, User by) {
+        return new NewRelease(appId, Release.Kind.CONFIG, "Initial release", null, null, null,
+                cipher.encrypt(ConfigVars.empty()), cipher.keyId(), Formation.empty().toJson(), null, by.id());
+    }
+
+    public ConfigVars config(App app) {
+        return releases.current(app.id()).map(this::config).orElse(ConfigVars.empty());
+    }
+
+    public ConfigVars config(Release release) {
+        return cipher.decrypt(release.configCiphertext(), release.configKeyId());
+    }
+
+    public Formation formation(App app) {
+        return releases.current(app.id()).map(r -> Formation.fromJson(r.formationJson())).orElse(Formation.empty());
+    }
+
+    /** Sets (value) and unsets (null) config vars in one new release; validation failures store nothing. */
+    public Release changeConfig(App app, User by, Map<String, String> changes) {
+        if (changes.isEmpty()) {
+            throw LaambdaException.invalid("invalid_request", "No config vars given: send {\"KEY\": \"value\"} or {\"KEY\": null}.");
+        }
+        return releases.appendActive(app.id(), current -> {
+            ConfigVars next = current.map(this::config).orElse(ConfigVars.empty()).with(changes);
+            return copyOf(current, app, by, Release.Kind.CONFIG, describe(changes), cipher.encrypt(next), null);
+        });
+    }
+
+    public Release clearConfig(App app, User by) {
+        return releases.appendActive(app.id(), current ->
+                copyOf(current, app, by, Release.Kind.CONFIG, "Remove all config vars", cipher.encrypt(ConfigVars.empty()), null));
+    }
+
+    public Release setMemory(App app, User by, String entry, int memoryMb) {
+        FormationEntry.checkMemory(memoryMb);
+        return changeFormation(app, by, entry, e -> e.withMemory(memoryMb), "Set " + entry + " memory to " + memoryMb + " MB");
+    }
+
+    public Release setTimeout(App app, User by, String entry, int timeoutS) {
+        FormationEntry.checkTimeout(timeoutS);
+        return changeFormation(app, by, entry, e -> e.withTimeout(timeoutS), "Set " + entry + " timeout to " + timeoutS + " s");
+    }
+
+    /** A new release with vK's artifact, config and formation; only a release that was once live qualifies. */
+    public Release rollback(App app, User by, int version) {
+        Release target = find(app, version);
+        if (!target.wasLive()) {
+            throw LaambdaException.conflict("release_not_rollbackable", "Release v" + version + " is " + target.status().sqlName()
+                    + " and was never live: roll back to a release that was.");
+        }
+        return releases.appendActive(app.id(), current -> new NewRelease(app.id(), Release.Kind.ROLLBACK,
+                "Rollback to v" + version, target.artifactSha(), target.gitSha(), target.buildId(),
+                target.configCiphertext(), target.configKeyId(), target.formationJson(), version, by.id()));
+    }
+
+    public Release find(App app, int version) {
+        return releases.find(app.id(), version).orElseThrow(() -> LaambdaException.notFound("release_not_found",
+                "App '" + app.name() + "' has no release v" + version + "."));
+    }
+
+    public List<Release> list(App app, int limit, Integer beforeVersion) {
+        return releases.list(app.id(), limit, beforeVersion);
+    }
+
+    private Release changeFormation(App app, User by, String entry, java.util.function.UnaryOperator<FormationEntry> change,
+                                    String description) {
+        return releases.appendActive(app.id(), current -> {
+            Formation formation = current.map(r -> Formation.fromJson(r.formationJson())).orElse(Formation.empty())
+                    .withEntry(entry, change);
+            Release base = current.orElseThrow();
+            return copyOf(current, app, by, Release.Kind.RESOURCES, description, base.configCiphertext(), formation.toJson());
+        });
+    }
+
+    /** The current release with one part replaced; {@code formationJson} null keeps the current formation. */
+    private NewRelease copyOf(Optional<Release> current, App app, User by, Release.Kind kind, String description,
+                              byte[] configCiphertext, String formationJson) {
+        String formation = formationJson != null ? formationJson
+                : current.map(Release::formationJson).orElse(Formation.empty().toJson());
+        return new NewRelease(app.id(), kind, description,
+                current.map(Release::artifactSha).orElse(null), current.map(Release::gitSha).orElse(null),
+                current.map(Release::buildId).orElse(null), configCiphertext, cipher.keyId(), formation, null, by.id());
+    }
+
+    private static String describe(Map<String, String> changes) {
+        List<String> set = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        changes.forEach((key, value) -> (value == null ? removed : set).add(key));
+        List<String> parts = new ArrayList<>();
+        if (!set.isEmpty()) {
+            parts.add("Set " + String.join(", ", set));
+        }
+        if (!removed.isEmpty()) {
+            parts.add((parts.isEmpty() ? "Remove " : "remove ") + String.join(", ", removed));
+        }
+        return String.join("; ", parts) + (changes.size() == 1 ? " config var" : " config vars");
+    }
+}

@@ -1,0 +1,97 @@
+package dev.laambda.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The releases table. New releases are appended under a row lock on the app, so versions are
+ * contiguous and the next release is always computed from the current one, even across servers.
+ */
+public final class ReleaseRepository {
+
+    private static final String SELECT = "SELECT r.id, r.app_id, r.version, r.kind, r.description, r.artifact_sha, r.git_sha, "
+            + "r.build_id, r.config_ciphertext, r.config_key_id, r.formation::text AS formation, r.rolled_back_from, "
+            + "r.status, r.created_by, u.email AS created_by_email, r.created_at "
+            + "FROM releases r LEFT JOIN users u ON u.id = r.created_by ";
+
+    private final Database database;
+
+    public ReleaseRepository(Database database) {
+        this.database = database;
+    }
+
+    /**
+     * Appends a release made from the app's current one and makes it current, in one transaction.
+     * {@code next} runs while the app is locked; it may throw to refuse, and then nothing is stored.
+     */
+    public Release appendActive(long appId, Function<Optional<Release>, NewRelease> next) {
+        return database.transaction(c -> appendActive(c, appId, next));
+    }
+
+    static Release appendActive(Connection c, long appId, Function<Optional<Release>, NewRelease> next) throws SQLException {
+        lockApp(c, appId);
+        Optional<Release> current = current(c, appId);
+        Release release = insert(c, next.apply(current), Release.Status.ACTIVE);
+        makeCurrent(c, appId, release.id());
+        return release;
+    }
+
+    public Optional<Release> current(long appId) {
+        return database.transaction(c -> current(c, appId));
+    }
+
+    public Optional<Release> find(long appId, int version) {
+        return database.transaction(c -> Jdbc.queryOne(c, SELECT + "WHERE r.app_id = ? AND r.version = ?",
+                ReleaseRepository::map, appId, version));
+    }
+
+    /** Newest first; {@code beforeVersion} (exclusive) pages back through history. */
+    public List<Release> list(long appId, int limit, Integer beforeVersion) {
+        return database.transaction(c -> Jdbc.query(c,
+                SELECT + "WHERE r.app_id = ? AND r.version < ? ORDER BY r.version DESC LIMIT ?",
+                ReleaseRepository::map, appId, beforeVersion == null ? Integer.MAX_VALUE : beforeVersion, limit));
+    }
+
+    private static void lockApp(Connection c, long appId) throws SQLException {
+        Jdbc.queryOne(c, "SELECT id FROM apps WHERE id = ? FOR UPDATE", r -> 1, appId);
+    }
+
+    private static Optional<Release> current(Connection c, long appId) throws SQLException {
+        return Jdbc.queryOne(c, SELECT + "JOIN apps a ON a.current_release_id = r.id WHERE a.id = ?",
+                ReleaseRepository::map, appId);
+    }
+
+    private static Release insert(Connection c, NewRelease release, Release.Status status) throws SQLException {
+        int version = Jdbc.queryOne(c, "SELECT coalesce(max(version), 0) + 1 FROM releases WHERE app_id = ?",
+                r -> r.getInt(1), release.appId()).orElseThrow();
+        long id = Jdbc.queryOne(c,
+                "INSERT INTO releases (app_id, version, kind, description, artifact_sha, git_sha, build_id, "
+                        + "config_ciphertext, config_key_id, formation, rolled_back_from, status, created_by) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                r -> r.getLong(1), release.appId(), version, release.kind().sqlName(), release.description(),
+                release.artifactSha(), release.gitSha(), release.buildId(), release.configCiphertext(),
+                release.configKeyId(), new Jdbc.JsonbText(release.formationJson()), release.rolledBackFrom(),
+                status.sqlName(), release.createdById()).orElseThrow();
+        return Jdbc.queryOne(c, SELECT + "WHERE r.id = ?", ReleaseRepository::map, id).orElseThrow();
+    }
+
+    private static void makeCurrent(Connection c, long appId, long releaseId) throws SQLException {
+        Jdbc.update(c, "UPDATE releases SET status = 'superseded' "
+                + "WHERE id = (SELECT current_release_id FROM apps WHERE id = ?) AND id <> ?", appId, releaseId);
+        Jdbc.update(c, "UPDATE releases SET status = 'active' WHERE id = ?", releaseId);
+        Jdbc.update(c, "UPDATE apps SET current_release_id = ? WHERE id = ?", releaseId, appId);
+    }
+
+    private static Release map(ResultSet row) throws SQLException {
+        return new Release(row.getLong("id"), row.getLong("app_id"), row.getInt("version"),
+                Release.Kind.valueOf(row.getString("kind").toUpperCase()), row.getString("description"),
+                row.getString("artifact_sha"), row.getString("git_sha"), Jdbc.nullableLong(row, "build_id"),
+                row.getBytes("config_ciphertext"), row.getString("config_key_id"), row.getString("formation"),
+                Jdbc.nullableInt(row, "rolled_back_from"), Release.Status.valueOf(row.getString("status").toUpperCase()),
+                Jdbc.nullableLong(row, "created_by"), row.getString("created_by_email"), Jdbc.instant(row, "created_at"));
+    }
+}
