@@ -109,6 +109,10 @@ public final class Laambda implements AutoCloseable {
         return api.port();
     }
 
+    public List<String> servedRoutes() {
+        return api.servedRoutes();
+    }
+
     public Accounts accounts() {
         return accounts;
     }

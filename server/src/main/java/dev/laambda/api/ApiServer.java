@@ -59,6 +59,13 @@ public final class ApiServer implements AutoCloseable {
         return javalin.port();
     }
 
+    /** What the router really serves, as "METHOD /path" lines: the OpenAPI test holds the document to this. */
+    public List<String> servedRoutes() {
+        return javalin.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(parsed -> parsed.endpoint.method.name() + " " + parsed.endpoint.path)
+                .toList();
+    }
+
     @Override
     public void close() {
         javalin.stop();

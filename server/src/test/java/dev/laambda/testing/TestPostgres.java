@@ -1,0 +1,52 @@
+package dev.laambda.testing;
+
+import dev.laambda.store.EmbeddedPostgresServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One real PostgreSQL (the same embedded server Laambda runs by default) for a whole test JVM;
+ * every test server gets a database of its own, so tests never see each other's rows.
+ */
+public final class TestPostgres {
+
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static EmbeddedPostgresServer server;
+
+    private TestPostgres() {
+    }
+
+    /** A postgres:// URL to a new, empty database. */
+    public static synchronized String newDatabaseUrl() {
+        EmbeddedPostgresServer postgres = server();
+        String name = "laambda_test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
+        try (Connection connection = DriverManager.getConnection(postgres.target().jdbcUrl(), "postgres", null);
+             Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not create test database " + name, e);
+        }
+        return "postgres://postgres@localhost:" + postgres.port() + "/" + name;
+    }
+
+    private static EmbeddedPostgresServer server() {
+        if (server == null) {
+            try {
+                Path dir = Files.createTempDirectory("laambda-test-pg");
+                server = EmbeddedPostgresServer.start(dir.resolve("postgres"));
+                Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return server;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.laambda.testing;
+
+import dev.laambda.Laambda;
+import dev.laambda.ServerConfig;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A real Laambda server on a free loopback port, with its own database and data directory. */
+public final class TestServer implements AutoCloseable {
+
+    private static final Pattern TOKEN = Pattern.compile("lmb_[A-Za-z0-9_-]+");
+
+    private final Laambda laambda;
+    private final String adminToken;
+    private final String databaseUrl;
+    private final Path dataDir;
+
+    private TestServer(Laambda laambda, String adminToken, String databaseUrl, Path dataDir) {
+        this.laambda = laambda;
+        this.adminToken = adminToken;
+        this.databaseUrl = databaseUrl;
+        this.dataDir = dataDir;
+    }
+
+    public static TestServer start() {
+        return start(Map.of());
+    }
+
+    /** Starts with DATABASE_URL set to a fresh test database; {@code extraEnv} adds or overrides settings. */
+    public static TestServer start(Map<String, String> extraEnv) {
+        try {
+            Path dataDir = Files.createTempDirectory("laambda-test-data");
+            Map<String, String> env = new HashMap<>();
+            env.put(ServerConfig.DATA, dataDir.toString());
+            env.put(ServerConfig.HTTP_HOST, "127.0.0.1");
+            env.put(ServerConfig.HTTP_PORT, "0");
+            env.put(ServerConfig.DATABASE_URL, TestPostgres.newDatabaseUrl());
+            env.putAll(extraEnv);
+            ByteArrayOutputStream console = new ByteArrayOutputStream();
+            Laambda laambda = Laambda.start(ServerConfig.fromEnvironment(env),
+                    new PrintStream(console, true, StandardCharsets.UTF_8));
+            Matcher token = TOKEN.matcher(console.toString(StandardCharsets.UTF_8));
+            return new TestServer(laambda, token.find() ? token.group() : null, env.get(ServerConfig.DATABASE_URL), dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + laambda.httpPort();
+    }
+
+    /** The first admin's token, as the server printed it on first start. */
+    public String adminToken() {
+        return adminToken;
+    }
+
+    public String databaseUrl() {
+        return databaseUrl;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Laambda laambda() {
+        return laambda;
+    }
+
+    public TestApi admin() {
+        return new TestApi(url(), adminToken);
+    }
+
+    public TestApi as(String token) {
+        return new TestApi(url(), token);
+    }
+
+    /** Creates a user through the API and returns a client holding that user's token. */
+    public TestApi newUser(String email) {
+        TestApi.Response created = admin().post("/api/v1/users", "{\"email\":\"" + email + "\"}");
+        if (created.status() != 201) {
+            throw new IllegalStateException("Could not create user " + email + ": " + created.body());
+        }
+        return as(created.json().get("token").asText());
+    }
+
+    @Override
+    public void close() {
+        laambda.close();
+    }
+}
