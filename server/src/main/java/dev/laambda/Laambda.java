@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.laambda.account.Accounts;
+import dev.laambda.account.SshKeys;
 import dev.laambda.api.ApiServer;
 import dev.laambda.api.Routes;
 import dev.laambda.release.Apps;
@@ -12,8 +13,11 @@ import dev.laambda.release.ConfigCipher;
 import dev.laambda.release.MasterKey;
 import dev.laambda.release.Releases;
 import dev.laambda.store.AppRepository;
+import dev.laambda.store.BuildRepository;
+import dev.laambda.store.SshKeyRepository;
 import dev.laambda.store.Database;
 import dev.laambda.store.EmbeddedPostgresServer;
+import dev.laambda.store.GitRepos;
 import dev.laambda.store.JdbcTarget;
 import dev.laambda.store.ReleaseRepository;
 import dev.laambda.store.TokenRepository;
@@ -71,9 +75,13 @@ public final class Laambda implements AutoCloseable {
             UserRepository users = new UserRepository(database);
             Accounts accounts = new Accounts(users, new TokenRepository(database));
             Releases releases = new Releases(new ReleaseRepository(database), cipher);
-            Apps apps = new Apps(new AppRepository(database), users, releases, config.defaultRegion());
+            GitRepos repos = new GitRepos(config.reposDir());
+            Apps apps = new Apps(new AppRepository(database), users, releases, repos, config.defaultRegion());
 
-            Routes routes = new Routes(accounts, apps, releases, json, VERSION);
+            SshKeys sshKeys = new SshKeys(new SshKeyRepository(database));
+            BuildRepository builds = new BuildRepository(database);
+            Routes routes = new Routes(accounts, sshKeys, apps, releases, builds, config.gitHost(), config.sshPort(), json,
+                    VERSION);
             ApiServer api = ApiServer.start(config.httpHost(), config.httpPort(), routes.all(), accounts, json);
             parts.add(0, api);
 

@@ -1,6 +1,8 @@
 package dev.laambda;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +19,13 @@ public record ServerConfig(
         Optional<String> databaseUrl,
         Optional<String> masterKey,
         String adminEmail,
-        String defaultRegion) {
+        String defaultRegion,
+        String sshHost,
+        int sshPort,
+        Optional<String> gitHost,
+        Path buildpacksDir,
+        List<String> buildpackOrder,
+        Duration buildTimeout) {
 
     public static final String DATA = "LAAMBDA_DATA";
     public static final String HTTP_HOST = "LAAMBDA_HTTP_HOST";
@@ -26,6 +34,12 @@ public record ServerConfig(
     public static final String MASTER_KEY = "LAAMBDA_MASTER_KEY";
     public static final String ADMIN_EMAIL = "LAAMBDA_ADMIN_EMAIL";
     public static final String DEFAULT_REGION = "LAAMBDA_DEFAULT_REGION";
+    public static final String SSH_HOST = "LAAMBDA_SSH_HOST";
+    public static final String SSH_PORT = "LAAMBDA_SSH_PORT";
+    public static final String GIT_HOST = "LAAMBDA_GIT_HOST";
+    public static final String BUILDPACKS_DIR = "LAAMBDA_BUILDPACKS_DIR";
+    public static final String BUILDPACKS = "LAAMBDA_BUILDPACKS";
+    public static final String BUILD_TIMEOUT = "LAAMBDA_BUILD_TIMEOUT";
 
     /** Reads and validates all settings; throws with every problem listed, each naming its setting. */
     public static ServerConfig fromEnvironment(Map<String, String> env) {
@@ -48,10 +62,59 @@ public record ServerConfig(
         if (!region.matches(REGION_PATTERN)) {
             problems.add(DEFAULT_REGION + " must be an AWS region name like us-east-1");
         }
+        String sshHost = env.getOrDefault(SSH_HOST, "0.0.0.0");
+        int sshPort = port(env, SSH_PORT, 2222, problems);
+        Optional<String> gitHost = nonBlank(env.get(GIT_HOST));
+        Path buildpacksDir = nonBlank(env.get(BUILDPACKS_DIR)).map(Path::of).orElseGet(ServerConfig::bundledBuildpacks)
+                .toAbsolutePath().normalize();
+        if (!Files.isDirectory(buildpacksDir)) {
+            problems.add(BUILDPACKS_DIR + " must name the buildpacks directory (" + buildpacksDir + " is not a directory)");
+        }
+        List<String> order = List.of(env.getOrDefault(BUILDPACKS, "python,nodejs,php,java,go").split("\\s*,\\s*"));
+        if (order.stream().anyMatch(name -> !name.matches("^[a-z0-9][a-z0-9._-]*$"))) {
+            problems.add(BUILDPACKS + " must be a comma-separated list of buildpack names like python,nodejs");
+        }
+        Duration buildTimeout = duration(env, BUILD_TIMEOUT, Duration.ofMinutes(15), problems);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Invalid server settings: " + String.join("; ", problems));
         }
-        return new ServerConfig(dataDir, host, port, databaseUrl, masterKey, adminEmail, region);
+        return new ServerConfig(dataDir, host, port, databaseUrl, masterKey, adminEmail, region, sshHost, sshPort, gitHost,
+                buildpacksDir, order, buildTimeout);
+    }
+
+    /** Next to the server jar (a release or the Docker image), else in the source tree the jar was built in. */
+    private static Path bundledBuildpacks() {
+        try {
+            Path jarDir = Path.of(ServerConfig.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
+            for (Path candidate : List.of(jarDir.resolve("buildpacks"), jarDir.resolve("../../buildpacks"),
+                    jarDir.resolve("../../../buildpacks"))) {
+                if (Files.isDirectory(candidate)) {
+                    return candidate;
+                }
+            }
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            // Fall through to the working directory.
+        }
+        return Path.of("buildpacks");
+    }
+
+    /** Seconds, or a number with s, m or h: 900, 900s, 15m, 1h. */
+    private static Duration duration(Map<String, String> env, String name, Duration fallback, List<String> problems) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d{1,6})([smh]?)$").matcher(value.trim());
+        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+            problems.add(name + " must be a duration like 900, 900s, 15m or 1h (got '" + value + "')");
+            return fallback;
+        }
+        long amount = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofSeconds(amount);
+        };
     }
 
     public static final String EMAIL_PATTERN = "^[^@\\s]+@[^@\\s]+$";
@@ -59,6 +122,26 @@ public record ServerConfig(
 
     public Path postgresDir() {
         return dataDir.resolve("postgres");
+    }
+
+    public Path reposDir() {
+        return dataDir.resolve("repos");
+    }
+
+    public Path artifactsDir() {
+        return dataDir.resolve("artifacts");
+    }
+
+    public Path cacheDir() {
+        return dataDir.resolve("cache");
+    }
+
+    public Path workspacesDir() {
+        return dataDir.resolve("workspaces");
+    }
+
+    public Path sshHostKeyFile() {
+        return dataDir.resolve("ssh_host_key");
     }
 
     public Path masterKeyFile() {

@@ -2,6 +2,8 @@ package dev.laambda.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.laambda.account.Accounts;
+import dev.laambda.account.SshKeys;
+import dev.laambda.store.BuildRepository;
 import dev.laambda.release.Apps;
 import dev.laambda.release.Releases;
 import io.javalin.http.Context;
@@ -11,6 +13,7 @@ import io.javalin.http.HandlerType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Every HTTP route of the server in one table; the OpenAPI document is generated from it. */
 public final class Routes {
@@ -20,10 +23,13 @@ public final class Routes {
     private final List<Route> routes = new ArrayList<>();
     private final Map<String, Object> openApiDocument;
 
-    public Routes(Accounts accounts, Apps apps, Releases releases, ObjectMapper json, String version) {
+    public Routes(Accounts accounts, SshKeys sshKeys, Apps apps, Releases releases, BuildRepository builds,
+                  Optional<String> gitHost, int sshPort, ObjectMapper json, String version) {
         UsersApi users = new UsersApi(accounts, json);
         TokensApi tokens = new TokensApi(accounts, json);
-        AppsApi appsApi = new AppsApi(apps, json);
+        KeysApi keys = new KeysApi(sshKeys, json);
+        BuildsApi buildsApi = new BuildsApi(apps, builds);
+        AppsApi appsApi = new AppsApi(apps, new GitUrls(gitHost, sshPort), json);
         AccessApi access = new AccessApi(apps, json);
         ConfigApi config = new ConfigApi(apps, releases, json);
         FormationApi formation = new FormationApi(apps, releases, json);
@@ -43,6 +49,12 @@ public final class Routes {
         add(HandlerType.POST, API + "/tokens", "Create an API token (shown once)", "tokens", true,
                 object(Map.of("description", string())), 201, tokens::create);
         add(HandlerType.DELETE, API + "/tokens/{id}", "Revoke one of your tokens", "tokens", true, null, 200, tokens::revoke);
+
+        add(HandlerType.GET, API + "/keys", "List your SSH keys", "keys", true, null, 200, keys::list);
+        add(HandlerType.POST, API + "/keys", "Add an SSH public key (OpenSSH format)", "keys", true,
+                object(Map.of("public_key", string(), "name", string()), "public_key"), 201, keys::add);
+        add(HandlerType.DELETE, API + "/keys", "Remove one of your SSH keys (query fingerprint=SHA256:…)", "keys", true,
+                null, 200, keys::remove);
 
         add(HandlerType.GET, API + "/apps", "List your apps", "apps", true, null, 200, appsApi::list);
         add(HandlerType.POST, API + "/apps", "Create an app (release v1)", "apps", true,
@@ -71,6 +83,11 @@ public final class Routes {
                 200, formation::list);
         add(HandlerType.PATCH, API + "/apps/{app}/formation/{entry}", "Set an entry's memory or timeout: a new release",
                 "formation", true, object(Map.of("memory_mb", integer(), "timeout_s", integer())), 200, formation::update);
+
+        add(HandlerType.GET, API + "/apps/{app}/builds", "Builds, newest first", "builds", true, null, 200,
+                buildsApi::list);
+        add(HandlerType.GET, API + "/apps/{app}/builds/{id}", "One build with its log", "builds", true, null, 200,
+                buildsApi::info);
 
         add(HandlerType.GET, API + "/apps/{app}/releases", "Releases, newest first (query limit, before)", "releases", true,
                 null, 200, releasesApi::list);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.laambda.release.FormationEntry;
 import dev.laambda.store.ApiToken;
 import dev.laambda.store.App;
+import dev.laambda.store.Build;
+import dev.laambda.store.SshKey;
 import dev.laambda.store.Release;
 import dev.laambda.store.User;
 
@@ -36,10 +38,24 @@ final class Views {
     }
 
     record AppView(String name, String owner, String region, String roleArn, String runtime, Integer currentRelease,
-                   Instant createdAt) {
-        static AppView of(App app) {
+                   String gitUrl, Instant createdAt) {
+        static AppView of(App app, String gitUrl) {
             return new AppView(app.name(), app.ownerEmail(), app.region(), app.roleArn(), app.runtime(),
-                    app.currentVersion(), app.createdAt());
+                    app.currentVersion(), gitUrl, app.createdAt());
+        }
+    }
+
+    record SshKeyView(String fingerprint, String name, String publicKey, Instant createdAt) {
+        static SshKeyView of(SshKey key) {
+            return new SshKeyView(key.fingerprint(), key.name(), key.publicKey(), key.createdAt());
+        }
+    }
+
+    record BuildView(long id, String gitSha, String status, Instant startedAt, Instant finishedAt,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) String log) {
+        static BuildView of(Build build, boolean withLog) {
+            return new BuildView(build.id(), build.gitSha(), build.status().sqlName(), build.startedAt(), build.finishedAt(),
+                    withLog ? build.log() : null);
         }
     }
 

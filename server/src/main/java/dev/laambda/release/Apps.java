@@ -4,6 +4,7 @@ import dev.laambda.LaambdaException;
 import dev.laambda.ServerConfig;
 import dev.laambda.store.App;
 import dev.laambda.store.AppRepository;
+import dev.laambda.store.GitRepos;
 import dev.laambda.store.User;
 import dev.laambda.store.UserRepository;
 
@@ -29,12 +30,14 @@ public final class Apps {
     private final AppRepository apps;
     private final UserRepository users;
     private final Releases releases;
+    private final GitRepos repos;
     private final String defaultRegion;
 
-    public Apps(AppRepository apps, UserRepository users, Releases releases, String defaultRegion) {
+    public Apps(AppRepository apps, UserRepository users, Releases releases, GitRepos repos, String defaultRegion) {
         this.apps = apps;
         this.users = users;
         this.releases = releases;
+        this.repos = repos;
         this.defaultRegion = defaultRegion;
     }
 
@@ -53,7 +56,9 @@ public final class Apps {
             throw LaambdaException.invalid("invalid_runtime", "Runtime '" + clip(runtime) + "' is unknown: use one of "
                     + String.join(", ", RUNTIMES.stream().sorted().toList()) + ".");
         }
-        return apps.create(name, owner.id(), appRegion, roleArn, runtime, appId -> releases.initial(appId, owner));
+        App app = apps.create(name, owner.id(), appRegion, roleArn, runtime, appId -> releases.initial(appId, owner));
+        repos.delete(name); // a repo left by an earlier app of this name must not become the new app's history
+        return app;
     }
 
     /** The app, if {@code user} owns it, collaborates on it or is an admin. */
@@ -78,6 +83,7 @@ public final class Apps {
         }
         requireOwner(user, app, "destroy");
         apps.delete(app.id());
+        repos.delete(app.name());
     }
 
     public List<AppRepository.Collaborator> collaborators(User user, String name) {

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.laambda.LaambdaException;
 
 import java.util.Collections;
+import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
@@ -39,6 +41,22 @@ public record Formation(SortedMap<String, FormationEntry> entries) {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The formation of a new deploy: one function per process type, named {app}-{entry}. Memory, timeout
+     * and event sources set on an entry of the same name carry over; new entries get Lambda-like defaults.
+     */
+    public static Formation forDeploy(String appName, Map<String, String> processTypes, String runtime, Formation previous) {
+        TreeMap<String, FormationEntry> next = new TreeMap<>();
+        processTypes.forEach((entry, handler) -> {
+            FormationEntry before = previous.entries().get(entry);
+            next.put(entry, new FormationEntry(handler, appName + "-" + entry,
+                    before == null ? FormationEntry.DEFAULT_MEMORY_MB : before.memoryMb(),
+                    before == null ? FormationEntry.DEFAULT_TIMEOUT_S : before.timeoutS(),
+                    runtime, before == null ? List.of() : before.eventSources()));
+        });
+        return new Formation(next);
     }
 
     /** This formation with one entry changed; the entry must exist. */

@@ -70,6 +70,18 @@ public final class Releases {
         return changeFormation(app, by, entry, e -> e.withTimeout(timeoutS), "Set " + entry + " timeout to " + timeoutS + " s");
     }
 
+    /** A deploy: the built artifact with the current config, and one function per process type. */
+    public Release deploy(App app, User by, String gitSha, long buildId, String artifactSha,
+                          Map<String, String> processTypes, String runtime) {
+        return releases.appendActive(app.id(), current -> {
+            Formation previous = current.map(r -> Formation.fromJson(r.formationJson())).orElse(Formation.empty());
+            Formation formation = Formation.forDeploy(app.name(), processTypes, runtime, previous);
+            return new NewRelease(app.id(), Release.Kind.DEPLOY, "Deploy " + gitSha.substring(0, 7), artifactSha, gitSha,
+                    buildId, current.map(Release::configCiphertext).orElseGet(() -> cipher.encrypt(ConfigVars.empty())),
+                    current.map(Release::configKeyId).orElse(cipher.keyId()), formation.toJson(), null, by.id());
+        });
+    }
+
     /** A new release with vK's artifact, config and formation; only a release that was once live qualifies. */
     public Release rollback(App app, User by, int version) {
         Release target = find(app, version);

@@ -1,0 +1,52 @@
+package dev.laambda.store;
+
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** One bare git repository per app under the data directory, created on first push. */
+public final class GitRepos {
+
+    private final Path root;
+
+    public GitRepos(Path root) {
+        this.root = root;
+    }
+
+    /** The app's repository, created bare if it does not exist yet. The caller closes it. */
+    public Repository open(String appName) {
+        Path dir = root.resolve(appName + ".git");
+        try {
+            Repository repository = new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build();
+            if (!Files.exists(dir.resolve("HEAD"))) {
+                Files.createDirectories(root);
+                repository.create(true);
+                repository.getConfig().setBoolean("receive", null, "denyNonFastForwards", false);
+                repository.getConfig().save();
+                repository.updateRef("HEAD").link("refs/heads/main");
+            }
+            return repository;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not open the git repository of app " + appName + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes the app's repository (when the app is destroyed). */
+    public void delete(String appName) {
+        Path dir = root.resolve(appName + ".git");
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not delete the git repository of app " + appName + ": " + e.getMessage(), e);
+        }
+    }
+}
