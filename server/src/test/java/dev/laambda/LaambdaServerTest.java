@@ -27,7 +27,7 @@ class LaambdaServerTest {
     void withNoDatabaseUrlTheServerRunsItsOwnPostgresAndKeepsEverythingAcrossRestarts() throws Exception {
         Path data = Files.createTempDirectory("laambda-embedded");
         Map<String, String> env = Map.of("LAAMBDA_DATA", data.toString(), "LAAMBDA_HTTP_PORT", "0",
-                "LAAMBDA_HTTP_HOST", "127.0.0.1");
+                "LAAMBDA_HTTP_HOST", "127.0.0.1", "LAAMBDA_SSH_PORT", "0");
 
         ByteArrayOutputStream firstConsole = new ByteArrayOutputStream();
         String token;
@@ -58,7 +58,8 @@ class LaambdaServerTest {
     void adminCreatePrintsANewAdminsTokenOnce() throws Exception {
         Path data = Files.createTempDirectory("laambda-admin");
         Map<String, String> env = Map.of("LAAMBDA_DATA", data.toString(), "LAAMBDA_HTTP_PORT", "0",
-                "LAAMBDA_HTTP_HOST", "127.0.0.1", "DATABASE_URL", dev.laambda.testing.TestPostgres.newDatabaseUrl());
+                "LAAMBDA_HTTP_HOST", "127.0.0.1", "LAAMBDA_SSH_PORT", "0",
+                "DATABASE_URL", dev.laambda.testing.TestPostgres.newDatabaseUrl());
         ServerConfig config = ServerConfig.fromEnvironment(env);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Laambda.createAdmin(config, "ops@example.com", new PrintStream(out, true));

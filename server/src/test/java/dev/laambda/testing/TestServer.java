@@ -45,6 +45,9 @@ public final class TestServer implements AutoCloseable {
             env.put(ServerConfig.HTTP_HOST, "127.0.0.1");
             env.put(ServerConfig.HTTP_PORT, "0");
             env.put(ServerConfig.DATABASE_URL, TestPostgres.newDatabaseUrl());
+            env.put(ServerConfig.SSH_HOST, "127.0.0.1");
+            env.put(ServerConfig.SSH_PORT, "0");
+            env.put(ServerConfig.BUILDPACKS_DIR, Path.of("..", "buildpacks").toAbsolutePath().normalize().toString());
             env.putAll(extraEnv);
             ByteArrayOutputStream console = new ByteArrayOutputStream();
             Laambda laambda = Laambda.start(ServerConfig.fromEnvironment(env),
