@@ -8,6 +8,17 @@ import dev.laambda.account.Accounts;
 import dev.laambda.account.SshKeys;
 import dev.laambda.api.ApiServer;
 import dev.laambda.api.Routes;
+import dev.laambda.build.ArtifactPacker;
+import dev.laambda.build.BuildCache;
+import dev.laambda.build.BuildEnvironment;
+import dev.laambda.build.Buildpacks;
+import dev.laambda.build.FileArtifactStore;
+import dev.laambda.build.LocalBuilder;
+import dev.laambda.git.GitEndpoint;
+import dev.laambda.git.SshGitServer;
+import dev.laambda.release.Deployer;
+import dev.laambda.store.AppLocks;
+import dev.laambda.store.ArtifactRepository;
 import dev.laambda.release.Apps;
 import dev.laambda.release.ConfigCipher;
 import dev.laambda.release.MasterKey;
@@ -38,11 +49,13 @@ public final class Laambda implements AutoCloseable {
 
     private final List<AutoCloseable> parts;
     private final ApiServer api;
+    private final SshGitServer ssh;
     private final Accounts accounts;
 
-    private Laambda(List<AutoCloseable> parts, ApiServer api, Accounts accounts) {
+    private Laambda(List<AutoCloseable> parts, ApiServer api, SshGitServer ssh, Accounts accounts) {
         this.parts = parts;
         this.api = api;
+        this.ssh = ssh;
         this.accounts = accounts;
     }
 
@@ -80,19 +93,35 @@ public final class Laambda implements AutoCloseable {
 
             SshKeys sshKeys = new SshKeys(new SshKeyRepository(database));
             BuildRepository builds = new BuildRepository(database);
-            Routes routes = new Routes(accounts, sshKeys, apps, releases, builds, config.gitHost(), config.sshPort(), json,
+            int abandoned = builds.failAbandoned();
+            if (abandoned > 0) {
+                log.warn("event=abandoned_builds_failed count={}", abandoned);
+            }
+
+            BuildEnvironment buildEnvironment = new BuildEnvironment(System.getenv());
+            Deployer deployer = new Deployer(new AppLocks(database), builds,
+                    new Buildpacks(config.buildpacksDir(), config.buildpackOrder(), buildEnvironment),
+                    new LocalBuilder(buildEnvironment, config.buildTimeout()), new BuildCache(config.cacheDir()),
+                    new ArtifactPacker(ArtifactPacker.LAMBDA_UNZIPPED_LIMIT), new FileArtifactStore(config.artifactsDir()),
+                    new ArtifactRepository(database), releases, config.workspacesDir());
+            SshGitServer ssh = SshGitServer.start(config.sshHost(), config.sshPort(), config.sshHostKeyFile(),
+                    new GitEndpoint(sshKeys, apps, repos, deployer));
+            parts.add(0, ssh);
+
+            Routes routes = new Routes(accounts, sshKeys, apps, releases, builds, config.gitHost(), ssh.port(), json,
                     VERSION);
             ApiServer api = ApiServer.start(config.httpHost(), config.httpPort(), routes.all(), accounts, json);
             parts.add(0, api);
 
-            Laambda server = new Laambda(parts, api, accounts);
+            Laambda server = new Laambda(parts, api, ssh, accounts);
             accounts.bootstrapAdmin(config.adminEmail()).ifPresent(admin -> console.println(
                     "Created the first admin, " + admin.user().email() + ". Their API token (shown once, keep it safe):\n\n    "
                             + admin.token().secret() + "\n\nLog in with: laambda login --server http://localhost:"
                             + api.port() + " --token " + admin.token().secret() + "\n"));
-            log.info("event=started http_port={} data_dir={} database={}", api.port(), config.dataDir(),
+            log.info("event=started http_port={} ssh_port={} data_dir={} database={}", api.port(), ssh.port(), config.dataDir(),
                     config.databaseUrl().isPresent() ? "external" : "embedded");
-            console.println("Laambda " + VERSION + " listening on http://" + config.httpHost() + ":" + api.port());
+            console.println("Laambda " + VERSION + " listening on http://" + config.httpHost() + ":" + api.port()
+                    + " (git over SSH on port " + ssh.port() + ")");
             return server;
         } catch (RuntimeException e) {
             closeAll(parts);
@@ -115,6 +144,10 @@ public final class Laambda implements AutoCloseable {
 
     public int httpPort() {
         return api.port();
+    }
+
+    public int sshPort() {
+        return ssh.port();
     }
 
     public List<String> servedRoutes() {

@@ -21,22 +21,29 @@ public final class GitRepos {
     public Repository open(String appName) {
         Path dir = root.resolve(appName + ".git");
         try {
-            Repository repository = new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build();
-            if (!Files.exists(dir.resolve("HEAD"))) {
-                Files.createDirectories(root);
-                repository.create(true);
-                repository.getConfig().setBoolean("receive", null, "denyNonFastForwards", false);
-                repository.getConfig().save();
-                repository.updateRef("HEAD").link("refs/heads/main");
-            }
-            return repository;
+            createIfMissing(dir);
+            return new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build();
         } catch (IOException e) {
             throw new UncheckedIOException("Could not open the git repository of app " + appName + ": " + e.getMessage(), e);
         }
     }
 
+    /** Two pushes to a new app arrive at once: only one may create its repository. */
+    private synchronized void createIfMissing(Path dir) throws IOException {
+        if (Files.exists(dir.resolve("HEAD"))) {
+            return;
+        }
+        Files.createDirectories(root);
+        try (Repository repository = new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build()) {
+            repository.create(true);
+            repository.getConfig().setBoolean("receive", null, "denyNonFastForwards", false);
+            repository.getConfig().save();
+            repository.updateRef("HEAD").link("refs/heads/main");
+        }
+    }
+
     /** Removes the app's repository (when the app is destroyed). */
-    public void delete(String appName) {
+    public synchronized void delete(String appName) {
         Path dir = root.resolve(appName + ".git");
         if (!Files.exists(dir)) {
             return;

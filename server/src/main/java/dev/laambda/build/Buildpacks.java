@@ -1,0 +1,158 @@
+package dev.laambda.build;
+
+import dev.laambda.LaambdaException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The installed buildpacks, in detect order: which one builds an app, and what process types it offers. */
+public final class Buildpacks {
+
+    private static final Pattern DEFAULT_RUNTIME = Pattern.compile("(?m)^\\s*default_runtime\\s*=\\s*\"([^\"]+)\"\\s*$");
+    private static final Pattern PROCESS_TYPE = Pattern.compile("^\\s+([a-z][a-z0-9-]*)\\s*:\\s*(.+?)\\s*$");
+
+    private final Path root;
+    private final List<String> order;
+    private final BuildEnvironment environment;
+
+    public Buildpacks(Path root, List<String> order, BuildEnvironment environment) {
+        this.root = root;
+        this.order = List.copyOf(order);
+        this.environment = environment;
+    }
+
+    /** The buildpack that will build an app, and the name its bin/detect printed ("Python"). */
+    public record Detected(Buildpack buildpack, String displayName) {
+    }
+
+    /** With an override (the app's LAAMBDA_BUILDPACK) that buildpack; else the first whose bin/detect succeeds. */
+    public Detected detect(Path buildDir, Optional<String> override, Consumer<String> out) {
+        if (override.isPresent()) {
+            Buildpack chosen = find(override.get()).orElseThrow(() -> LaambdaException.invalid("unknown_buildpack",
+                    "Buildpack '" + override.get().replaceAll("\\p{Cntrl}", "?") + "' (LAAMBDA_BUILDPACK) is not installed: "
+                            + "use one of " + String.join(", ", available()) + "."));
+            out.accept("-----> Using buildpack " + chosen.name() + " (LAAMBDA_BUILDPACK)");
+            return new Detected(chosen, runDetect(chosen, buildDir).orElse(chosen.name()));
+        }
+        for (String name : order) {
+            Optional<Buildpack> buildpack = find(name);
+            if (buildpack.isPresent()) {
+                Optional<String> detected = runDetect(buildpack.get(), buildDir);
+                if (detected.isPresent()) {
+                    return new Detected(buildpack.get(), detected.get());
+                }
+            }
+        }
+        throw LaambdaException.invalid("no_buildpack", "No buildpack detected this app: add requirements.txt (Python), "
+                + "package.json (Node.js), composer.json (PHP), pom.xml (Java) or go.mod (Go), or set LAAMBDA_BUILDPACK.");
+    }
+
+    /** The default_process_types a buildpack's bin/release offers for an app without a Procfile. */
+    public Optional<Map<String, String>> defaultProcessTypes(Buildpack buildpack, Path buildDir) {
+        Path release = buildpack.bin("release");
+        if (!Files.isExecutable(release)) {
+            return Optional.empty();
+        }
+        ProcessResult result = run(List.of(release.toString(), buildDir.toString()), buildDir);
+        if (result.exitCode() != 0) {
+            return Optional.empty();
+        }
+        Map<String, String> types = new LinkedHashMap<>();
+        boolean inTypes = false;
+        for (String line : result.output().lines().toList()) {
+            if (line.startsWith("default_process_types:")) {
+                inTypes = true;
+                continue;
+            }
+            Matcher entry = PROCESS_TYPE.matcher(line);
+            if (inTypes && entry.matches()) {
+                types.put(entry.group(1), entry.group(2));
+            } else if (!line.isBlank() && !line.startsWith(" ")) {
+                inTypes = false;
+            }
+        }
+        return Optional.of(types);
+    }
+
+    /** Names of the installed buildpacks, in detect order first. */
+    public List<String> available() {
+        List<String> names = new ArrayList<>();
+        try (var dirs = Files.list(root)) {
+            dirs.filter(dir -> Files.isExecutable(dir.resolve("bin").resolve("detect")))
+                    .map(dir -> dir.getFileName().toString()).sorted().forEach(names::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not list buildpacks in " + root + ": " + e.getMessage(), e);
+        }
+        return names;
+    }
+
+    private Optional<Buildpack> find(String name) {
+        if (!name.matches("^[a-z0-9][a-z0-9._-]*$")) {
+            return Optional.empty();
+        }
+        Path dir = root.resolve(name);
+        if (!Files.isExecutable(dir.resolve("bin").resolve("detect"))) {
+            return Optional.empty();
+        }
+        return Optional.of(new Buildpack(name, dir, defaultRuntime(dir)));
+    }
+
+    private static String defaultRuntime(Path dir) {
+        Path toml = dir.resolve("buildpack.toml");
+        try {
+            if (Files.exists(toml)) {
+                Matcher matcher = DEFAULT_RUNTIME.matcher(Files.readString(toml));
+                if (matcher.find()) {
+                    return matcher.group(1);
+                }
+            }
+            return "provided.al2023";
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read " + toml + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<String> runDetect(Buildpack buildpack, Path buildDir) {
+        ProcessResult result = run(List.of(buildpack.bin("detect").toString(), buildDir.toString()), buildDir);
+        if (result.exitCode() != 0) {
+            return Optional.empty();
+        }
+        String name = result.output().lines().findFirst().orElse("").trim();
+        return Optional.of(name.isEmpty() ? buildpack.name() : name);
+    }
+
+    private record ProcessResult(int exitCode, String output) {
+    }
+
+    private ProcessResult run(List<String> command, Path dir) {
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+            environment.applyTo(builder, Map.of());
+            Process process = builder.start();
+            process.getOutputStream().close();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return new ProcessResult(-1, output);
+            }
+            return new ProcessResult(process.exitValue(), output);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not run " + command.get(0) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

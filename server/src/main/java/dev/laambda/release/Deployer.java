@@ -1,0 +1,162 @@
+package dev.laambda.release;
+
+import dev.laambda.LaambdaException;
+import dev.laambda.build.ArtifactPacker;
+import dev.laambda.build.ArtifactStore;
+import dev.laambda.build.BuildCache;
+import dev.laambda.build.Builder;
+import dev.laambda.build.Buildpacks;
+import dev.laambda.build.PackedArtifact;
+import dev.laambda.store.App;
+import dev.laambda.store.AppLocks;
+import dev.laambda.store.ArtifactRepository;
+import dev.laambda.store.Build;
+import dev.laambda.store.BuildRepository;
+import dev.laambda.store.Release;
+import dev.laambda.store.User;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Turns a pushed commit into a live release, in the steps DESIGN.md §1 names. Any failure leaves
+ * the app's current release untouched: the release is only created once everything else worked.
+ */
+public final class Deployer {
+
+    private static final Logger log = LoggerFactory.getLogger(Deployer.class);
+
+    private final AppLocks locks;
+    private final BuildRepository builds;
+    private final Buildpacks buildpacks;
+    private final Builder builder;
+    private final BuildCache cache;
+    private final ArtifactPacker packer;
+    private final ArtifactStore artifactStore;
+    private final ArtifactRepository artifacts;
+    private final Releases releases;
+    private final Path workspaces;
+
+    public Deployer(AppLocks locks, BuildRepository builds, Buildpacks buildpacks, Builder builder, BuildCache cache,
+                    ArtifactPacker packer, ArtifactStore artifactStore, ArtifactRepository artifacts, Releases releases,
+                    Path workspaces) {
+        this.locks = locks;
+        this.builds = builds;
+        this.buildpacks = buildpacks;
+        this.builder = builder;
+        this.cache = cache;
+        this.packer = packer;
+        this.artifactStore = artifactStore;
+        this.artifacts = artifacts;
+        this.releases = releases;
+        this.workspaces = workspaces;
+    }
+
+    /** Builds and releases {@code gitSha}; progress goes to {@code out} as Heroku-style lines. Throws on failure. */
+    public Release deploy(App app, String gitSha, User pushedBy, SourceTree source, Consumer<String> out) {
+        long started = System.nanoTime();
+        try (AppLocks.Held lock = locks.lock(app.id(),
+                () -> out.accept("-----> Waiting for another deploy of " + app.name() + " to finish"))) {
+            Build build = builds.start(app.id(), gitSha);
+            BuildLog buildLog = new BuildLog(out);
+            Path workspace = workspaces.resolve("build-" + build.id());
+            try {
+                Path sourceDir = Files.createDirectories(workspace.resolve("src"));
+                source.checkoutTo(sourceDir);
+                ConfigVars config = releases.config(app);
+
+                Buildpacks.Detected detected = buildpacks.detect(sourceDir,
+                        Optional.ofNullable(config.values().get("LAAMBDA_BUILDPACK")), buildLog);
+                buildLog.accept("-----> " + detected.displayName() + " app detected");
+                buildLog.accept("-----> Building with " + builder.description());
+                builder.compile(detected.buildpack(), sourceDir, cache.dirFor(app.name(), detected.buildpack().name()),
+                        config.values(), buildLog);
+
+                Map<String, String> processTypes = processTypes(sourceDir, detected, buildLog);
+                buildLog.accept("-----> Discovering process types: " + String.join(", ", processTypes.keySet()));
+
+                PackedArtifact packed = packer.pack(sourceDir, workspace.resolve("artifact.zip"), buildLog);
+                artifactStore.put(packed);
+                artifacts.record(packed.sha256(), packed.zippedBytes(), artifactStore.uri(packed.sha256()));
+                buildLog.accept(String.format("-----> Compressed artifact: %.1f MB (sha256 %s…)",
+                        packed.zippedBytes() / 1_000_000.0, packed.sha256().substring(0, 12)));
+                if (packed.needsS3Upload()) {
+                    buildLog.accept("       Over Lambda's 50 MB direct-upload limit: it will be uploaded through S3.");
+                }
+
+                String runtime = runtime(app, config, detected);
+                Release release = releases.deploy(app, pushedBy, gitSha, build.id(), packed.sha256(), processTypes, runtime);
+                source.recordDeployed();
+                buildLog.accept("-----> Released v" + release.version());
+                buildLog.accept(String.format("       Done in %.1f s", (System.nanoTime() - started) / 1e9));
+                builds.finish(build.id(), Build.Status.SUCCEEDED, buildLog.text());
+                log.info("event=deployed app={} version={} git_sha={} artifact={}", app.name(), release.version(),
+                        gitSha, packed.sha256());
+                return release;
+            } catch (LaambdaException e) {
+                buildLog.accept("!     " + e.getMessage());
+                builds.finish(build.id(), Build.Status.FAILED, buildLog.text());
+                log.info("event=deploy_failed app={} git_sha={} code={}", app.name(), gitSha, e.code());
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                buildLog.accept("!     Deploy failed inside the server: see its log (build " + build.id() + ").");
+                builds.finish(build.id(), Build.Status.FAILED, buildLog.text());
+                log.error("event=deploy_error app={} git_sha={} build={}", app.name(), gitSha, build.id(), e);
+                throw new LaambdaException(LaambdaException.Kind.UNAVAILABLE, "deploy_error",
+                        "Deploy failed inside the server: see its log (build " + build.id() + ").");
+            } finally {
+                deleteRecursively(workspace);
+            }
+        }
+    }
+
+    /** The Procfile's entries, else the buildpack's default_process_types (Heroku's rule), else an error. */
+    private Map<String, String> processTypes(Path sourceDir, Buildpacks.Detected detected, Consumer<String> out)
+            throws IOException {
+        Path procfile = sourceDir.resolve("Procfile");
+        if (Files.isRegularFile(procfile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return Procfile.parse(Files.readAllBytes(procfile)).entries();
+        }
+        Optional<Map<String, String>> defaults = buildpacks.defaultProcessTypes(detected.buildpack(), sourceDir)
+                .filter(types -> !types.isEmpty());
+        if (defaults.isEmpty()) {
+            throw Procfile.missing();
+        }
+        defaults.get().forEach((name, handler) -> out.accept("-----> No Procfile: using " + name + ": " + handler));
+        return defaults.get();
+    }
+
+    /** The app's pinned runtime, else the LAAMBDA_RUNTIME config var, else the buildpack's default. */
+    private static String runtime(App app, ConfigVars config, Buildpacks.Detected detected) {
+        if (app.runtime() != null) {
+            return app.runtime();
+        }
+        return Optional.ofNullable(config.values().get("LAAMBDA_RUNTIME")).orElse(detected.buildpack().defaultRuntime());
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            log.warn("event=workspace_cleanup_failed dir={} error={}", dir, e.getMessage());
+        }
+    }
+}
