@@ -1,5 +1,7 @@
 package dev.laambda.build;
 
+import dev.laambda.Directories;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,5 +1,6 @@
 package dev.laambda.release;
 
+import dev.laambda.Directories;
 import dev.laambda.LaambdaException;
 import dev.laambda.build.ArtifactPacker;
 import dev.laambda.build.ArtifactStore;
@@ -21,11 +22,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Turns a pushed commit into a live release, in the steps DESIGN.md §1 names. Any failure leaves
@@ -87,8 +86,8 @@ public final class Deployer {
                 PackedArtifact packed = packer.pack(sourceDir, workspace.resolve("artifact.zip"), buildLog);
                 artifactStore.put(packed);
                 artifacts.record(packed.sha256(), packed.zippedBytes(), artifactStore.uri(packed.sha256()));
-                buildLog.accept(String.format("-----> Compressed artifact: %.1f MB (sha256 %s…)",
-                        packed.zippedBytes() / 1_000_000.0, packed.sha256().substring(0, 12)));
+                buildLog.accept("-----> Compressed artifact: " + humanSize(packed.zippedBytes()) + " (sha256 "
+                        + packed.sha256().substring(0, 12) + "…)");
                 if (packed.needsS3Upload()) {
                     buildLog.accept("       Over Lambda's 50 MB direct-upload limit: it will be uploaded through S3.");
                 }
@@ -114,7 +113,7 @@ public final class Deployer {
                 throw new LaambdaException(LaambdaException.Kind.UNAVAILABLE, "deploy_error",
                         "Deploy failed inside the server: see its log (build " + build.id() + ").");
             } finally {
-                deleteRecursively(workspace);
+                deleteWorkspace(workspace);
             }
         }
     }
@@ -135,6 +134,11 @@ public final class Deployer {
         return defaults.get();
     }
 
+    static String humanSize(long bytes) {
+        return bytes < 100_000 ? Math.max(1, Math.round(bytes / 1000.0)) + " KB"
+                : String.format(java.util.Locale.ROOT, "%.1f MB", bytes / 1_000_000.0);
+    }
+
     /** The app's pinned runtime, else the LAAMBDA_RUNTIME config var, else the buildpack's default. */
     private static String runtime(App app, ConfigVars config, Buildpacks.Detected detected) {
         if (app.runtime() != null) {
@@ -143,19 +147,10 @@ public final class Deployer {
         return Optional.ofNullable(config.values().get("LAAMBDA_RUNTIME")).orElse(detected.buildpack().defaultRuntime());
     }
 
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
+    private static void deleteWorkspace(Path dir) {
+        try {
+            Directories.deleteTree(dir);
+        } catch (UncheckedIOException e) {
             log.warn("event=workspace_cleanup_failed dir={} error={}", dir, e.getMessage());
         }
     }

@@ -1,5 +1,6 @@
 package dev.laambda.store;
 
+import dev.laambda.Directories;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 
@@ -44,16 +45,6 @@ public final class GitRepos {
 
     /** Removes the app's repository (when the app is destroyed). */
     public synchronized void delete(String appName) {
-        Path dir = root.resolve(appName + ".git");
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not delete the git repository of app " + appName + ": " + e.getMessage(), e);
-        }
+        Directories.deleteTree(root.resolve(appName + ".git"));
     }
 }

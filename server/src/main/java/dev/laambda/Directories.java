@@ -1,4 +1,4 @@
-package dev.laambda.build;
+package dev.laambda;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
