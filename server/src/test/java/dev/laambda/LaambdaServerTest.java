@@ -37,6 +37,7 @@ class LaambdaServerTest {
             token = printed.group();
             TestApi admin = new TestApi("http://127.0.0.1:" + server.httpPort(), token);
             assertEquals(201, admin.post("/api/v1/apps", "{\"name\":\"keeper\"}").status());
+            assertDurable(data);
             assertEquals(200, admin.patch("/api/v1/apps/keeper/config", "{\"KEPT\":\"yes\"}").status());
         }
 
@@ -52,6 +53,14 @@ class LaambdaServerTest {
             assertEquals("yes", admin.get("/api/v1/apps/keeper/config").json().get("KEPT").asText());
             assertEquals(2, admin.get("/api/v1/apps/keeper").json().get("current_release").asInt());
         }
+    }
+
+    /** The embedded PostgreSQL keeps every acknowledged release: fsync and synchronous commit are on. */
+    private static void assertDurable(Path data) throws Exception {
+        String pid = Files.readAllLines(data.resolve("postgres").resolve("postmaster.pid")).get(0).trim();
+        String commandLine = Files.readString(Path.of("/proc", pid, "cmdline")).replace('\0', ' ');
+        assertTrue(commandLine.contains("-c fsync=on") && commandLine.contains("-c synchronous_commit=on"), commandLine);
+        assertTrue(commandLine.lastIndexOf("fsync=on") > commandLine.lastIndexOf(" -F "), commandLine);
     }
 
     @Test

@@ -32,6 +32,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setOverrideWorkingDirectory(runtimeDir.toFile())
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("max_connections", "200")
+                    // zonky's defaults suit throwaway test databases (-F, no synchronous commit); a release
+                    // that was acknowledged must survive a power cut, so turn durability back on.
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
                     .start();
             return new EmbeddedPostgresServer(postgres);
         } catch (IOException e) {
