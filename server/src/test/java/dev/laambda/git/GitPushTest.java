@@ -92,8 +92,14 @@ class GitPushTest {
         TestGit.Result second = push(repo);
         assertTrue(second.ok(), second.output());
         JsonNode releases = api.get("/api/v1/apps/same-twice/releases").json();
-        assertEquals(releases.get(0).get("artifact_sha").asText(), releases.get(1).get("artifact_sha").asText(),
-                "the same tree gives the same artifact");
+        String sha = releases.get(0).get("artifact_sha").asText();
+        assertEquals(sha, releases.get(1).get("artifact_sha").asText(), "the same tree gives the same artifact");
+        try (var stored = Files.list(artifactFile(sha).getParent())) {
+            assertEquals(1, stored.filter(file -> file.getFileName().toString().startsWith(sha)).count(),
+                    "stored once, no second copy");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
