@@ -17,6 +17,10 @@ import dev.laambda.build.LocalBuilder;
 import dev.laambda.git.GitEndpoint;
 import dev.laambda.git.SshGitServer;
 import dev.laambda.release.Deployer;
+import dev.laambda.release.Invoker;
+import dev.laambda.platform.local.ArtifactUnpacker;
+import dev.laambda.platform.local.LocalPlatform;
+import dev.laambda.platform.local.RuntimeLauncher;
 import dev.laambda.store.AppLocks;
 import dev.laambda.store.ArtifactRepository;
 import dev.laambda.release.Apps;
@@ -87,7 +91,8 @@ public final class Laambda implements AutoCloseable {
             ConfigCipher cipher = new ConfigCipher(MasterKey.load(config.masterKey(), config.masterKeyFile()));
             UserRepository users = new UserRepository(database);
             Accounts accounts = new Accounts(users, new TokenRepository(database));
-            Releases releases = new Releases(new ReleaseRepository(database), cipher);
+            ReleaseRepository releaseRepository = new ReleaseRepository(database);
+            Releases releases = new Releases(releaseRepository, cipher);
             GitRepos repos = new GitRepos(config.reposDir());
             Apps apps = new Apps(new AppRepository(database), users, releases, repos, config.defaultRegion());
 
@@ -98,17 +103,25 @@ public final class Laambda implements AutoCloseable {
                 log.warn("event=abandoned_builds_failed count={}", abandoned);
             }
 
+            FileArtifactStore artifactStore = new FileArtifactStore(config.artifactsDir());
+            LocalPlatform platform = new LocalPlatform(new ArtifactUnpacker(artifactStore, config.unpackedDir()),
+                    new RuntimeLauncher(config.buildpacksDir(), config.runtimesDir()), config.functionConcurrency(),
+                    config.idleTimeout());
+            parts.add(0, platform);
+            log.info("event=platform platform={}", platform.description());
+            Invoker invoker = new Invoker(releaseRepository, releases, platform);
+
             BuildEnvironment buildEnvironment = new BuildEnvironment(System.getenv());
             Deployer deployer = new Deployer(new AppLocks(database), builds,
                     new Buildpacks(config.buildpacksDir(), config.buildpackOrder(), buildEnvironment),
                     new LocalBuilder(buildEnvironment, config.buildTimeout()), new BuildCache(config.cacheDir()),
-                    new ArtifactPacker(ArtifactPacker.LAMBDA_UNZIPPED_LIMIT), new FileArtifactStore(config.artifactsDir()),
+                    new ArtifactPacker(ArtifactPacker.LAMBDA_UNZIPPED_LIMIT), artifactStore,
                     new ArtifactRepository(database), releases, config.workspacesDir());
             SshGitServer ssh = SshGitServer.start(config.sshHost(), config.sshPort(), config.sshHostKeyFile(),
                     new GitEndpoint(sshKeys, apps, repos, deployer));
             parts.add(0, ssh);
 
-            Routes routes = new Routes(accounts, sshKeys, apps, releases, builds, config.gitHost(), ssh.port(), json,
+            Routes routes = new Routes(accounts, sshKeys, apps, releases, builds, invoker, config.gitHost(), ssh.port(), json,
                     VERSION);
             ApiServer api = ApiServer.start(config.httpHost(), config.httpPort(), routes.all(), accounts, json);
             parts.add(0, api);

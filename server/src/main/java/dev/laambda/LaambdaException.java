@@ -7,7 +7,7 @@ package dev.laambda;
 public class LaambdaException extends RuntimeException {
 
     /** What went wrong, in the terms every front end maps to its own signal (HTTP status, exit code). */
-    public enum Kind { INVALID, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, TOO_LARGE, UNAVAILABLE }
+    public enum Kind { INVALID, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, TOO_LARGE, TOO_MANY_REQUESTS, UNAVAILABLE }
 
     private final Kind kind;
     private final String code;

@@ -25,7 +25,9 @@ public record ServerConfig(
         Optional<String> gitHost,
         Path buildpacksDir,
         List<String> buildpackOrder,
-        Duration buildTimeout) {
+        Duration buildTimeout,
+        int functionConcurrency,
+        Duration idleTimeout) {
 
     public static final String DATA = "LAAMBDA_DATA";
     public static final String HTTP_HOST = "LAAMBDA_HTTP_HOST";
@@ -40,6 +42,8 @@ public record ServerConfig(
     public static final String BUILDPACKS_DIR = "LAAMBDA_BUILDPACKS_DIR";
     public static final String BUILDPACKS = "LAAMBDA_BUILDPACKS";
     public static final String BUILD_TIMEOUT = "LAAMBDA_BUILD_TIMEOUT";
+    public static final String FUNCTION_CONCURRENCY = "LAAMBDA_FUNCTION_CONCURRENCY";
+    public static final String IDLE_TIMEOUT = "LAAMBDA_IDLE_TIMEOUT";
 
     /** Reads and validates all settings; throws with every problem listed, each naming its setting. */
     public static ServerConfig fromEnvironment(Map<String, String> env) {
@@ -75,11 +79,21 @@ public record ServerConfig(
             problems.add(BUILDPACKS + " must be a comma-separated list of buildpack names like python,nodejs");
         }
         Duration buildTimeout = duration(env, BUILD_TIMEOUT, Duration.ofMinutes(15), problems);
+        Duration idleTimeout = duration(env, IDLE_TIMEOUT, Duration.ofMinutes(10), problems);
+        int concurrency = 10;
+        try {
+            concurrency = Integer.parseInt(env.getOrDefault(FUNCTION_CONCURRENCY, "10").trim());
+        } catch (NumberFormatException e) {
+            concurrency = -1;
+        }
+        if (concurrency < 1 || concurrency > 1000) {
+            problems.add(FUNCTION_CONCURRENCY + " must be a number of instances from 1 to 1000");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Invalid server settings: " + String.join("; ", problems));
         }
         return new ServerConfig(dataDir, host, port, databaseUrl, masterKey, adminEmail, region, sshHost, sshPort, gitHost,
-                buildpacksDir, order, buildTimeout);
+                buildpacksDir, order, buildTimeout, concurrency, idleTimeout);
     }
 
     /** Next to the server jar (a release or the Docker image), else in the source tree the jar was built in. */
@@ -138,6 +152,14 @@ public record ServerConfig(
 
     public Path workspacesDir() {
         return dataDir.resolve("workspaces");
+    }
+
+    public Path unpackedDir() {
+        return dataDir.resolve("functions");
+    }
+
+    public Path runtimesDir() {
+        return dataDir.resolve("runtimes");
     }
 
     public Path sshHostKeyFile() {

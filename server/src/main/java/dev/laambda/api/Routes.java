@@ -5,6 +5,7 @@ import dev.laambda.account.Accounts;
 import dev.laambda.account.SshKeys;
 import dev.laambda.store.BuildRepository;
 import dev.laambda.release.Apps;
+import dev.laambda.release.Invoker;
 import dev.laambda.release.Releases;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -24,7 +25,8 @@ public final class Routes {
     private final Map<String, Object> openApiDocument;
 
     public Routes(Accounts accounts, SshKeys sshKeys, Apps apps, Releases releases, BuildRepository builds,
-                  Optional<String> gitHost, int sshPort, ObjectMapper json, String version) {
+                  Invoker invoker, Optional<String> gitHost, int sshPort, ObjectMapper json, String version) {
+        FunctionsApi functions = new FunctionsApi(apps, invoker);
         UsersApi users = new UsersApi(accounts, json);
         TokensApi tokens = new TokensApi(accounts, json);
         KeysApi keys = new KeysApi(sshKeys, json);
@@ -88,6 +90,10 @@ public final class Routes {
                 buildsApi::list);
         add(HandlerType.GET, API + "/apps/{app}/builds/{id}", "One build with its log", "builds", true, null, 200,
                 buildsApi::info);
+
+        add(HandlerType.POST, API + "/apps/{app}/functions/{entry}/invoke",
+                "Invoke a function of the current release (body: the event; X-Amz-Log-Type: Tail or ?log=tail)",
+                "functions", true, Map.of("type", "object"), 200, functions::invoke);
 
         add(HandlerType.GET, API + "/apps/{app}/releases", "Releases, newest first (query limit, before)", "releases", true,
                 null, 200, releasesApi::list);

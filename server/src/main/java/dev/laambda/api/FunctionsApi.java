@@ -1,0 +1,40 @@
+package dev.laambda.api;
+
+import dev.laambda.platform.InvokeResult;
+import dev.laambda.release.Apps;
+import dev.laambda.release.Invoker;
+import io.javalin.http.Context;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+
+/** POST /api/v1/apps/{app}/functions/{entry}/invoke: run a function, answered as Lambda's Invoke API answers. */
+final class FunctionsApi {
+
+    /** Lambda returns the last 4 KB of the invocation's log in X-Amz-Log-Result. */
+    private static final int LOG_TAIL_BYTES = 4096;
+
+    private final Apps apps;
+    private final Invoker invoker;
+
+    FunctionsApi(Apps apps, Invoker invoker) {
+        this.apps = apps;
+        this.invoker = invoker;
+    }
+
+    void invoke(Context ctx) {
+        InvokeResult result = invoker.invoke(apps.get(Caller.of(ctx), ctx.pathParam("app")), ctx.pathParam("entry"),
+                ctx.bodyAsBytes());
+        ctx.header("X-Amz-Executed-Version", result.executedVersion());
+        if (result.failed()) {
+            ctx.header("X-Amz-Function-Error", result.functionError());
+        }
+        if ("Tail".equalsIgnoreCase(ctx.header("X-Amz-Log-Type")) || "tail".equalsIgnoreCase(ctx.queryParam("log"))) {
+            byte[] log = result.log().getBytes(StandardCharsets.UTF_8);
+            byte[] tail = Arrays.copyOfRange(log, Math.max(0, log.length - LOG_TAIL_BYTES), log.length);
+            ctx.header("X-Amz-Log-Result", Base64.getEncoder().encodeToString(tail));
+        }
+        ctx.contentType("application/json").result(result.payload());
+    }
+}

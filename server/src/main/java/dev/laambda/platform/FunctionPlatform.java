@@ -1,0 +1,19 @@
+package dev.laambda.platform;
+
+import java.util.List;
+
+/** Where functions run: Laambda's own local runtime, or AWS Lambda. */
+public interface FunctionPlatform {
+
+    /** Makes a release's functions ready to invoke (AWS: create/update, publish, move the alias). */
+    void deploy(List<FunctionSpec> functions);
+
+    /** Runs one invocation on exactly the release {@code function} names; throws when it cannot even start. */
+    InvokeResult invoke(FunctionSpec function, byte[] payload);
+
+    /** Stops and forgets every function of an app (the app was destroyed). */
+    void remove(String appName);
+
+    /** One line for the logs: which platform, and how it runs instances. */
+    String description();
+}

@@ -1,0 +1,119 @@
+package dev.laambda.platform.local;
+
+import dev.laambda.LaambdaException;
+import dev.laambda.platform.FunctionSpec;
+import dev.laambda.platform.InvokeResult;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The instances of one function of one release: a warm one is reused, more start while invocations
+ * overlap (up to the concurrency limit), and past the limit a request waits briefly, then gets 429.
+ */
+final class InstancePool implements AutoCloseable {
+
+    private final FunctionSpec spec;
+    private final Supplier<FunctionInstance> starter;
+    private final Semaphore slots;
+    private final Duration queueWait;
+    private final Deque<FunctionInstance> idle = new ArrayDeque<>();
+    private boolean retired;
+
+    InstancePool(FunctionSpec spec, Supplier<FunctionInstance> starter, int concurrency, Duration queueWait) {
+        this.spec = spec;
+        this.starter = starter;
+        this.slots = new Semaphore(concurrency, true);
+        this.queueWait = queueWait;
+    }
+
+    InvokeResult invoke(byte[] payload) {
+        try {
+            if (!slots.tryAcquire(queueWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new LaambdaException(LaambdaException.Kind.TOO_MANY_REQUESTS, "TooManyRequestsException",
+                        "Rate Exceeded: " + spec.functionName() + " is at its concurrency limit; retry later.");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        FunctionInstance instance = null;
+        try {
+            instance = takeIdle();
+            if (instance == null) {
+                instance = starter.get();
+            }
+            return instance.invoke(payload);
+        } finally {
+            if (instance != null) {
+                giveBack(instance);
+            }
+            slots.release();
+        }
+    }
+
+    /** A newer release went live: finish what is in flight, start nothing new, stop the idle ones. */
+    void retire() {
+        List<FunctionInstance> stopping;
+        synchronized (this) {
+            retired = true;
+            stopping = new ArrayList<>(idle);
+            idle.clear();
+        }
+        stopping.forEach(FunctionInstance::close);
+    }
+
+    /** Stops instances idle for longer than {@code limit}. */
+    void stopIdle(Duration limit) {
+        List<FunctionInstance> stopping = new ArrayList<>();
+        synchronized (this) {
+            idle.removeIf(instance -> {
+                boolean stale = instance.idleNanos() > limit.toNanos();
+                if (stale) {
+                    stopping.add(instance);
+                }
+                return stale;
+            });
+        }
+        stopping.forEach(FunctionInstance::close);
+    }
+
+    synchronized int idleCount() {
+        return idle.size();
+    }
+
+    @Override
+    public void close() {
+        retire();
+    }
+
+    private synchronized FunctionInstance takeIdle() {
+        FunctionInstance instance;
+        while ((instance = idle.pollFirst()) != null) {
+            if (instance.alive()) {
+                return instance;
+            }
+            instance.close();
+        }
+        return null;
+    }
+
+    private void giveBack(FunctionInstance instance) {
+        boolean keep;
+        synchronized (this) {
+            keep = !retired && instance.alive();
+            if (keep) {
+                idle.addFirst(instance);
+            }
+        }
+        if (!keep) {
+            instance.close();
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.laambda.platform.local;
+
+import dev.laambda.platform.FunctionPlatform;
+import dev.laambda.platform.FunctionSpec;
+import dev.laambda.platform.InvokeResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Laambda's own Lambda: each function runs as runtime processes on this machine, speaking the Lambda
+ * Runtime API to Laambda. Instances belong to one release; a newer release gets new instances while the
+ * old ones finish their work, so no invocation ever sees one release's code with another's config.
+ */
+public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalPlatform.class);
+
+    private final ArtifactUnpacker unpacker;
+    private final RuntimeLauncher launcher;
+    private final int concurrency;
+    private final Duration queueWait;
+    private final Map<String, InstancePool> pools = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "idle-instance-reaper");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public LocalPlatform(ArtifactUnpacker unpacker, RuntimeLauncher launcher, int concurrency, Duration idleTimeout) {
+        this.unpacker = unpacker;
+        this.launcher = launcher;
+        this.concurrency = concurrency;
+        this.queueWait = Duration.ofSeconds(2);
+        long every = Math.max(1, Math.min(idleTimeout.toSeconds(), 60));
+        reaper.scheduleAtFixedRate(() -> pools.values().forEach(pool -> pool.stopIdle(idleTimeout)), every, every,
+                TimeUnit.SECONDS);
+    }
+
+    @Override
+    public String description() {
+        return "local (runtime processes on this host)";
+    }
+
+    @Override
+    public void deploy(List<FunctionSpec> functions) {
+        functions.forEach(function -> unpacker.unpacked(function.artifactSha()));
+    }
+
+    @Override
+    public InvokeResult invoke(FunctionSpec function, byte[] payload) {
+        return pool(function).invoke(payload);
+    }
+
+    @Override
+    public void remove(String appName) {
+        pools.entrySet().removeIf(entry -> {
+            boolean ofApp = entry.getKey().startsWith(appName + "-");
+            if (ofApp) {
+                entry.getValue().retire();
+            }
+            return ofApp;
+        });
+    }
+
+    @Override
+    public void close() {
+        reaper.shutdownNow();
+        pools.values().forEach(InstancePool::retire);
+        pools.clear();
+    }
+
+    /**
+     * The pool of this exact release of the function. A newer release retires the pools of older ones; a
+     * request that resolved an older release just before a switch still runs on it, in a pool retired at once.
+     */
+    private InstancePool pool(FunctionSpec function) {
+        InstancePool pool = pools.get(key(function.functionName(), function.releaseVersion()));
+        return pool != null ? pool : newPool(function);
+    }
+
+    private synchronized InstancePool newPool(FunctionSpec function) {
+        String key = key(function.functionName(), function.releaseVersion());
+        InstancePool existing = pools.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        InstancePool pool = new InstancePool(function, () -> FunctionInstance.start(function,
+                unpacker.unpacked(function.artifactSha()), launcher), concurrency, queueWait);
+        String prefix = function.functionName() + "@";
+        boolean newer = pools.keySet().stream().filter(k -> k.startsWith(prefix))
+                .anyMatch(k -> Integer.parseInt(k.substring(prefix.length())) > function.releaseVersion());
+        if (newer) {
+            pool.retire();
+            return pool;
+        }
+        pools.entrySet().removeIf(entry -> {
+            boolean older = entry.getKey().startsWith(prefix);
+            if (older) {
+                entry.getValue().retire();
+            }
+            return older;
+        });
+        pools.put(key, pool);
+        log.info("event=function_release_live function={} version={}", function.functionName(), function.releaseVersion());
+        return pool;
+    }
+
+    private static String key(String functionName, int version) {
+        return functionName + "@" + version;
+    }
+}

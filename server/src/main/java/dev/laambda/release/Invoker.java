@@ -1,0 +1,68 @@
+package dev.laambda.release;
+
+import dev.laambda.LaambdaException;
+import dev.laambda.platform.FunctionPlatform;
+import dev.laambda.platform.FunctionSpec;
+import dev.laambda.platform.InvokeResult;
+import dev.laambda.store.App;
+import dev.laambda.store.Release;
+import dev.laambda.store.ReleaseRepository;
+
+import java.io.IOException;
+
+/**
+ * Invokes a function of an app. The app's current release is read once, at the start, and the whole
+ * invocation runs on it: code and config always come from the same release.
+ */
+public final class Invoker {
+
+    /** Lambda's synchronous payload limit: 6 MB. */
+    public static final int MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
+    private final ReleaseRepository releases;
+    private final Releases config;
+    private final FunctionPlatform platform;
+
+    public Invoker(ReleaseRepository releases, Releases config, FunctionPlatform platform) {
+        this.releases = releases;
+        this.config = config;
+        this.platform = platform;
+    }
+
+    public InvokeResult invoke(App app, String entry, byte[] payload) {
+        checkPayload(payload);
+        Release release = releases.current(app.id()).orElseThrow(() -> notDeployed(app));
+        if (release.artifactSha() == null) {
+            throw notDeployed(app);
+        }
+        FormationEntry function = Formation.fromJson(release.formationJson()).entries().get(entry);
+        if (function == null) {
+            throw LaambdaException.notFound("ResourceNotFoundException", "Function not found: app '" + app.name()
+                    + "' has no Procfile entry '" + entry + "' in v" + release.version() + " (see `laambda functions`).");
+        }
+        FunctionSpec spec = new FunctionSpec(function.functionName(), function.handler(), function.runtime(),
+                function.memoryMb(), function.timeoutS(), release.artifactSha(), release.version(), app.region(),
+                config.config(release).values());
+        return platform.invoke(spec, payload);
+    }
+
+    private static void checkPayload(byte[] payload) {
+        if (payload.length > MAX_PAYLOAD_BYTES) {
+            throw new LaambdaException(LaambdaException.Kind.TOO_LARGE, "RequestTooLargeException",
+                    "Request must be smaller than " + MAX_PAYLOAD_BYTES + " bytes for the InvokeFunction operation.");
+        }
+        if (payload.length == 0) {
+            return;
+        }
+        try {
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(payload);
+        } catch (IOException e) {
+            throw LaambdaException.invalid("InvalidRequestContentException",
+                    "Could not parse request body into json: the payload must be JSON.");
+        }
+    }
+
+    private static LaambdaException notDeployed(App app) {
+        return LaambdaException.conflict("not_deployed", "App '" + app.name() + "' has no code yet: git push laambda main.");
+    }
+}
