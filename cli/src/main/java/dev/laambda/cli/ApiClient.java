@@ -104,6 +104,36 @@ final class ApiClient {
         return send("DELETE", path, null);
     }
 
+    /** A function's answer: its payload as the function returned it, the error type if it failed, and its log. */
+    record Invocation(String payload, String functionError, String log) {
+    }
+
+    /** Invokes a function with a raw JSON event, asking for the log tail as `aws lambda invoke --log-type Tail` does. */
+    Invocation invoke(String path, String event) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server + API + path))
+                .timeout(Duration.ofMinutes(16))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .header("X-Amz-Log-Type", "Tail")
+                .POST(HttpRequest.BodyPublishers.ofString(event, StandardCharsets.UTF_8))
+                .build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new CliException("Cannot reach the Laambda server at " + server + ": " + reason(e) + ".");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("Interrupted while waiting for the Laambda server at " + server + ".");
+        }
+        if (response.statusCode() >= 400) {
+            answer(response);
+        }
+        String log = response.headers().firstValue("X-Amz-Log-Result")
+                .map(tail -> new String(java.util.Base64.getDecoder().decode(tail), StandardCharsets.UTF_8)).orElse("");
+        return new Invocation(response.body(), response.headers().firstValue("X-Amz-Function-Error").orElse(null), log);
+    }
+
     private JsonNode send(String method, String path, Object body) {
         HttpRequest request = request(method, path, body);
         HttpResponse<String> response;

@@ -45,6 +45,10 @@ final class CliContext {
         this.config = new CliConfig(CliConfig.defaultDir(this.env), json);
     }
 
+    PrintStream err() {
+        return err;
+    }
+
     PrintStream out() {
         return out;
     }

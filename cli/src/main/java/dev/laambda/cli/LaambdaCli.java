@@ -72,6 +72,7 @@ public final class LaambdaCli implements Callable<Integer> {
     /** Every command, group by group, in the order `laambda help` lists them. */
     static CommandLine commandLine(CliContext context) {
         CommandLine cli = new CommandLine(new LaambdaCli());
+        cli.setExpandAtFiles(false); // `invoke --data @event.json` reads the file itself, as the AWS CLI does
         List<Object> commands = new ArrayList<>();
         commands.addAll(AuthCommands.all(context));
         commands.addAll(AppsCommands.all(context));
@@ -80,6 +81,7 @@ public final class LaambdaCli implements Callable<Integer> {
         commands.addAll(ReleasesCommands.all(context));
         commands.addAll(ResourceCommands.all(context));
         commands.addAll(BuildsCommands.all(context));
+        commands.add(new InvokeCommand(context));
         commands.addAll(KeysCommands.all(context));
         commands.addAll(TokensCommands.all(context));
         commands.forEach(cli::addSubcommand);

@@ -97,7 +97,7 @@ class CliEndToEndIT {
         ok(laambda.run(home, "keys:add"), "SSH key... done, SHA256:");
         ok(laambda.run(home, "keys"), "SHA256:");
 
-        Path repo = developer.newRepo(Map.of("CreateThumbnail.py", "def handler(event, context):\n    return 1\n",
+        Path repo = developer.newRepo(Map.of("CreateThumbnail.py", "def handler(event, context):\n    return event.get('width')\n",
                 "ResizeThumbnail.py", "def handler(event, context):\n    return 2\n",
                 "requirements.txt", "six==1.16.0\n",
                 "Procfile", "create: CreateThumbnail.handler\nresize: ResizeThumbnail.handler\n"));
@@ -117,6 +117,12 @@ class CliEndToEndIT {
         CliJar.Result builds = ok(laambda.run(repo, "builds"), "succeeded");
         String buildId = builds.out().lines().skip(1).findFirst().orElseThrow().split("\\s+")[0];
         ok(laambda.run(repo, "builds:info", buildId), "-----> Released v2");
+
+        CliJar.Result invoked = ok(laambda.run(repo, "invoke", "create", "--data", "{\"width\":64}", "--log"), "64");
+        assertTrue(invoked.err().contains("REPORT RequestId: "), invoked.both());
+        Files.writeString(repo.resolve("event.json"), "{\"width\": 7}");
+        ok(laambda.run(repo, "invoke", "create", "-d", "@event.json"), "7");
+        refused(laambda.run(repo, "invoke", "nothing"), "has no Procfile entry 'nothing'");
     }
 
     private static CliJar.Result ok(CliJar.Result result, String expected) {
