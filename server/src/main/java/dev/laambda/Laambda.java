@@ -94,7 +94,8 @@ public final class Laambda implements AutoCloseable {
             ReleaseRepository releaseRepository = new ReleaseRepository(database);
             Releases releases = new Releases(releaseRepository, cipher);
             GitRepos repos = new GitRepos(config.reposDir());
-            Apps apps = new Apps(new AppRepository(database), users, releases, repos, config.defaultRegion());
+            AppRepository appRepository = new AppRepository(database);
+            Apps apps = new Apps(appRepository, users, releases, repos, config.defaultRegion());
 
             SshKeys sshKeys = new SshKeys(new SshKeyRepository(database));
             BuildRepository builds = new BuildRepository(database);
@@ -109,7 +110,7 @@ public final class Laambda implements AutoCloseable {
                     config.idleTimeout());
             parts.add(0, platform);
             log.info("event=platform platform={}", platform.description());
-            Invoker invoker = new Invoker(releaseRepository, releases, platform);
+            Invoker invoker = new Invoker(appRepository, releaseRepository, releases, platform);
 
             BuildEnvironment buildEnvironment = new BuildEnvironment(System.getenv());
             Deployer deployer = new Deployer(new AppLocks(database), builds,
@@ -123,7 +124,7 @@ public final class Laambda implements AutoCloseable {
 
             Routes routes = new Routes(accounts, sshKeys, apps, releases, builds, invoker, config.gitHost(), ssh.port(), json,
                     VERSION);
-            ApiServer api = ApiServer.start(config.httpHost(), config.httpPort(), routes.all(), accounts, json);
+            ApiServer api = ApiServer.start(config.httpHost(), config.httpPort(), routes, accounts, json);
             parts.add(0, api);
 
             Laambda server = new Laambda(parts, api, ssh, accounts);

@@ -16,23 +16,32 @@ public final class ApiServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
+    /** Set once a request has its answer, so Javalin's status-code error pages leave it alone. */
+    private static final String ANSWERED = "laambda.answered";
+
     private final Javalin javalin;
 
     private ApiServer(Javalin javalin) {
         this.javalin = javalin;
     }
 
-    public static ApiServer start(String host, int port, List<Route> routes, Accounts accounts, ObjectMapper json) {
+    public static ApiServer start(String host, int port, Routes routes, Accounts accounts, ObjectMapper json) {
         Javalin javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.jsonMapper(new io.javalin.json.JavalinJackson(json, false));
+            // Requests for an app's own site (APP.localhost, /apps/APP/…) go to its web function, never to the API.
+            config.routes.before(ctx -> GatewayApi.target(ctx).ifPresent(target -> {
+                ctx.attribute(ANSWERED, "gateway");
+                routes.gateway().handle(ctx, target);
+                ctx.skipRemainingHandlers();
+            }));
             config.routes.before(Routes.API + "/*", ctx -> {
                 if (!ctx.method().equals(HandlerType.OPTIONS)) {
                     Caller.set(ctx, accounts.authenticate(ctx.header("Authorization")));
                 }
             });
-            for (Route route : routes) {
+            for (Route route : routes.all()) {
                 config.routes.addHttpHandler(route.method(), route.path(), route.handler());
             }
             config.routes.exception(LaambdaException.class, (e, ctx) -> fail(ctx, status(e.kind()), e.code(), e.getMessage()));
@@ -41,12 +50,12 @@ public final class ApiServer implements AutoCloseable {
                 fail(ctx, 500, "internal_error", "The server failed to handle this request; see its log.");
             });
             config.routes.error(404, ctx -> {
-                if (ctx.attribute("laambda.error") == null) {
+                if (ctx.attribute(ANSWERED) == null) {
                     fail(ctx, 404, "not_found", "No such route: " + ctx.method() + " " + ctx.path());
                 }
             });
             config.routes.error(405, ctx -> {
-                if (ctx.attribute("laambda.error") == null) {
+                if (ctx.attribute(ANSWERED) == null) {
                     fail(ctx, 405, "method_not_allowed", "Method " + ctx.method() + " is not allowed on " + ctx.path());
                 }
             });
@@ -72,7 +81,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static void fail(Context ctx, int status, String code, String message) {
-        ctx.attribute("laambda.error", code);
+        ctx.attribute(ANSWERED, code);
         ctx.status(status).json(new ApiError(message, code));
     }
 

@@ -23,10 +23,12 @@ public final class Routes {
 
     private final List<Route> routes = new ArrayList<>();
     private final Map<String, Object> openApiDocument;
+    private final GatewayApi gateway;
 
     public Routes(Accounts accounts, SshKeys sshKeys, Apps apps, Releases releases, BuildRepository builds,
                   Invoker invoker, Optional<String> gitHost, int sshPort, ObjectMapper json, String version) {
         FunctionsApi functions = new FunctionsApi(apps, invoker);
+        this.gateway = new GatewayApi(invoker);
         UsersApi users = new UsersApi(accounts, json);
         TokensApi tokens = new TokensApi(accounts, json);
         KeysApi keys = new KeysApi(sshKeys, json);
@@ -107,6 +109,10 @@ public final class Routes {
 
     public List<Route> all() {
         return List.copyOf(routes);
+    }
+
+    GatewayApi gateway() {
+        return gateway;
     }
 
     private void serveOpenApi(Context ctx) {

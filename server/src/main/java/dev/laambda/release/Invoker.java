@@ -5,6 +5,7 @@ import dev.laambda.platform.FunctionPlatform;
 import dev.laambda.platform.FunctionSpec;
 import dev.laambda.platform.InvokeResult;
 import dev.laambda.store.App;
+import dev.laambda.store.AppRepository;
 import dev.laambda.store.Release;
 import dev.laambda.store.ReleaseRepository;
 
@@ -19,14 +20,23 @@ public final class Invoker {
     /** Lambda's synchronous payload limit: 6 MB. */
     public static final int MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
+    private final AppRepository apps;
     private final ReleaseRepository releases;
     private final Releases config;
     private final FunctionPlatform platform;
 
-    public Invoker(ReleaseRepository releases, Releases config, FunctionPlatform platform) {
+    public Invoker(AppRepository apps, ReleaseRepository releases, Releases config, FunctionPlatform platform) {
+        this.apps = apps;
         this.releases = releases;
         this.config = config;
         this.platform = platform;
+    }
+
+    /** For the public gateway: the app by name, no user (the app's web function is its public face). */
+    public InvokeResult invokePublic(String appName, String entry, byte[] payload) {
+        App app = apps.findByName(appName).orElseThrow(() -> LaambdaException.notFound("app_not_found",
+                "App '" + appName + "' not found."));
+        return invoke(app, entry, payload);
     }
 
     public InvokeResult invoke(App app, String entry, byte[] payload) {
