@@ -1,13 +1,16 @@
 package dev.laambda.api;
 
+import dev.laambda.LaambdaException;
 import dev.laambda.platform.InvokeResult;
 import dev.laambda.release.Apps;
 import dev.laambda.release.Invoker;
+import dev.laambda.store.App;
 import io.javalin.http.Context;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Optional;
 
 /** POST /api/v1/apps/{app}/functions/{entry}/invoke: run a function, answered as Lambda's Invoke API answers. */
 final class FunctionsApi {
@@ -24,8 +27,26 @@ final class FunctionsApi {
     }
 
     void invoke(Context ctx) {
-        InvokeResult result = invoker.invoke(apps.get(Caller.of(ctx), ctx.pathParam("app")), ctx.pathParam("entry"),
-                ctx.bodyAsBytes());
+        App app = apps.get(Caller.of(ctx), ctx.pathParam("app"));
+        String entry = ctx.pathParam("entry");
+        String type = Optional.ofNullable(ctx.header("X-Amz-Invocation-Type")).orElse("RequestResponse");
+        switch (type) {
+            case "Event" -> {
+                invoker.invokeAsync(app, entry, ctx.bodyAsBytes());
+                ctx.status(202);
+                return;
+            }
+            case "DryRun" -> {
+                invoker.check(app, entry, ctx.bodyAsBytes());
+                ctx.status(204);
+                return;
+            }
+            case "RequestResponse" -> {
+            }
+            default -> throw LaambdaException.invalid("InvalidParameterValueException",
+                    "X-Amz-Invocation-Type must be RequestResponse, Event or DryRun.");
+        }
+        InvokeResult result = invoker.invoke(app, entry, ctx.bodyAsBytes());
         ctx.header("X-Amz-Executed-Version", result.executedVersion());
         if (result.failed()) {
             ctx.header("X-Amz-Function-Error", result.functionError());

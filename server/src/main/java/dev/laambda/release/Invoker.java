@@ -9,7 +9,13 @@ import dev.laambda.store.AppRepository;
 import dev.laambda.store.Release;
 import dev.laambda.store.ReleaseRepository;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Invokes a function of an app. The app's current release is read once, at the start, and the whole
@@ -19,6 +25,18 @@ public final class Invoker {
 
     /** Lambda's synchronous payload limit: 6 MB. */
     public static final int MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+    /** Lambda's asynchronous payload limit: 256 KB. */
+    public static final int MAX_ASYNC_PAYLOAD_BYTES = 256 * 1024;
+    private static final Logger log = LoggerFactory.getLogger(Invoker.class);
+
+    private final ExecutorService background = Executors.newFixedThreadPool(4,
+            runnable -> {
+                Thread thread = new Thread(runnable, "async-invoke");
+                thread.setDaemon(true);
+                return thread;
+            });
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AppRepository apps;
     private final ReleaseRepository releases;
@@ -40,6 +58,30 @@ public final class Invoker {
     }
 
     public InvokeResult invoke(App app, String entry, byte[] payload) {
+        return platform.invoke(check(app, entry, payload), payload);
+    }
+
+    /**
+     * InvocationType=Event: checked now, run in the background on the release current now; Lambda's async
+     * payload limit (256 KB) applies. Failures are logged, as Lambda sends them to the function's log.
+     */
+    public void invokeAsync(App app, String entry, byte[] payload) {
+        if (payload.length > MAX_ASYNC_PAYLOAD_BYTES) {
+            throw new LaambdaException(LaambdaException.Kind.TOO_LARGE, "RequestTooLargeException",
+                    "Request must be smaller than " + MAX_ASYNC_PAYLOAD_BYTES + " bytes for an Event invocation.");
+        }
+        FunctionSpec spec = check(app, entry, payload);
+        background.execute(() -> {
+            try {
+                platform.invoke(spec, payload);
+            } catch (RuntimeException e) {
+                log.warn("event=async_invoke_failed function={} error={}", spec.functionName(), e.getMessage());
+            }
+        });
+    }
+
+    /** Validates an invocation (InvocationType=DryRun) and resolves the one release it will run on. */
+    public FunctionSpec check(App app, String entry, byte[] payload) {
         checkPayload(payload);
         Release release = releases.current(app.id()).orElseThrow(() -> notDeployed(app));
         if (release.artifactSha() == null) {
@@ -53,7 +95,7 @@ public final class Invoker {
         FunctionSpec spec = new FunctionSpec(function.functionName(), function.handler(), function.runtime(),
                 function.memoryMb(), function.timeoutS(), release.artifactSha(), release.version(), app.region(),
                 config.config(release).values());
-        return platform.invoke(spec, payload);
+        return spec;
     }
 
     private static void checkPayload(byte[] payload) {
@@ -65,7 +107,7 @@ public final class Invoker {
             return;
         }
         try {
-            new com.fasterxml.jackson.databind.ObjectMapper().readTree(payload);
+            JSON.readTree(payload);
         } catch (IOException e) {
             throw LaambdaException.invalid("InvalidRequestContentException",
                     "Could not parse request body into json: the payload must be JSON.");
