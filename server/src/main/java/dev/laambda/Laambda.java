@@ -94,8 +94,14 @@ public final class Laambda implements AutoCloseable {
             ReleaseRepository releaseRepository = new ReleaseRepository(database);
             Releases releases = new Releases(releaseRepository, cipher);
             GitRepos repos = new GitRepos(config.reposDir());
+            FileArtifactStore artifactStore = new FileArtifactStore(config.artifactsDir());
+            LocalPlatform platform = new LocalPlatform(new ArtifactUnpacker(artifactStore, config.unpackedDir()),
+                    new RuntimeLauncher(config.buildpacksDir(), config.runtimesDir()), config.functionConcurrency(),
+                    config.idleTimeout());
+            parts.add(0, platform);
+            log.info("event=platform platform={}", platform.description());
             AppRepository appRepository = new AppRepository(database);
-            Apps apps = new Apps(appRepository, users, releases, repos, config.defaultRegion());
+            Apps apps = new Apps(appRepository, users, releases, repos, platform, config.defaultRegion());
 
             SshKeys sshKeys = new SshKeys(new SshKeyRepository(database));
             BuildRepository builds = new BuildRepository(database);
@@ -104,12 +110,6 @@ public final class Laambda implements AutoCloseable {
                 log.warn("event=abandoned_builds_failed count={}", abandoned);
             }
 
-            FileArtifactStore artifactStore = new FileArtifactStore(config.artifactsDir());
-            LocalPlatform platform = new LocalPlatform(new ArtifactUnpacker(artifactStore, config.unpackedDir()),
-                    new RuntimeLauncher(config.buildpacksDir(), config.runtimesDir()), config.functionConcurrency(),
-                    config.idleTimeout());
-            parts.add(0, platform);
-            log.info("event=platform platform={}", platform.description());
             Invoker invoker = new Invoker(appRepository, releaseRepository, releases, platform);
 
             BuildEnvironment buildEnvironment = new BuildEnvironment(System.getenv());

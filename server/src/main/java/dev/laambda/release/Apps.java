@@ -2,6 +2,7 @@ package dev.laambda.release;
 
 import dev.laambda.LaambdaException;
 import dev.laambda.ServerConfig;
+import dev.laambda.platform.FunctionPlatform;
 import dev.laambda.store.App;
 import dev.laambda.store.AppRepository;
 import dev.laambda.store.GitRepos;
@@ -31,13 +32,16 @@ public final class Apps {
     private final UserRepository users;
     private final Releases releases;
     private final GitRepos repos;
+    private final FunctionPlatform platform;
     private final String defaultRegion;
 
-    public Apps(AppRepository apps, UserRepository users, Releases releases, GitRepos repos, String defaultRegion) {
+    public Apps(AppRepository apps, UserRepository users, Releases releases, GitRepos repos, FunctionPlatform platform,
+                String defaultRegion) {
         this.apps = apps;
         this.users = users;
         this.releases = releases;
         this.repos = repos;
+        this.platform = platform;
         this.defaultRegion = defaultRegion;
     }
 
@@ -83,6 +87,7 @@ public final class Apps {
         }
         requireOwner(user, app, "destroy");
         apps.delete(app.id());
+        platform.remove(app.name());
         repos.delete(app.name());
     }
 
