@@ -38,6 +38,7 @@ final class FunctionInstance implements AutoCloseable {
     private final StringBuilder output = new StringBuilder();
     private boolean initReported;
     private volatile long lastUsedNanos = System.nanoTime();
+    private volatile long linesRead;
 
     private FunctionInstance(FunctionSpec spec, RuntimeApiServer api, Process process) {
         this.spec = spec;
@@ -126,7 +127,7 @@ final class FunctionInstance implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        pauseForOutput();
+        awaitOutputDrained();
         synchronized (output) {
             invocationLog.append(output);
         }
@@ -168,6 +169,7 @@ final class FunctionInstance implements AutoCloseable {
                     synchronized (output) {
                         output.append(line).append('\n');
                     }
+                    linesRead++;
                 }
             } catch (IOException e) {
                 log.debug("event=instance_output_closed function={}", spec.functionName());
@@ -177,10 +179,19 @@ final class FunctionInstance implements AutoCloseable {
         reader.start();
     }
 
-    /** A runtime writes its last lines just before it posts the result: give them a moment to arrive. */
-    private static void pauseForOutput() {
+    /**
+     * A runtime writes its last lines just before it posts the result, so they are already in the pipe:
+     * wait until the output reader has gone 2 ms without a new line (at most 20 ms).
+     */
+    private void awaitOutputDrained() {
         try {
-            Thread.sleep(15);
+            for (int i = 0; i < 10; i++) {
+                long before = linesRead;
+                Thread.sleep(2);
+                if (linesRead == before) {
+                    return;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

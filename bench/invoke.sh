@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Warm invoke latency and throughput: the same Python handler through Laambda's local runtime and through
+# AWS's Lambda Runtime Interface Emulator (aws-lambda-rie, the Go module), one client and 4 concurrent
+# clients, in one run; then cold start vs a bare start of the same runtime process. Prints ratios.
+# Usage: bench/invoke.sh [N]   (default 500 invocations per measurement)
+set -euo pipefail
+n="${1:-500}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+work="$(mktemp -d /tmp/laambda-bench-invoke.XXXXXX)"
+cleanup() {
+  for pid in ${server_pid:-} ${rie_pid:-}; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
+
+rie="$(go env GOPATH)/bin/aws-lambda-rie"
+if [ ! -x "$rie" ]; then
+  echo "-----> Installing aws-lambda-rie from the Go module proxy" >&2
+  go install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@latest >&2
+fi
+
+app="$work/app"
+mkdir -p "$app" && printf 'def handler(event, context):\n    return {"created": event.get("width")}\n' > "$app/app.py"
+printf 'web: app.handler\n' > "$app/Procfile"
+
+start_laambda
+api POST /api/v1/apps -d '{"name":"bench"}' >/dev/null
+(cd "$app" && git init -q -b main && git add -A && git commit -qm bench \
+  && git push -q "ssh://git@127.0.0.1:$ssh_port/bench.git" main 2>/dev/null)
+laambda_url="http://127.0.0.1:$http_port/api/v1/apps/bench/functions/web/invoke"
+
+# The emulator runs the same handler with the same runtime client Laambda installed.
+client="$work/server/runtimes/python"
+api POST /api/v1/apps/bench/functions/web/invoke -d '{}' >/dev/null   # installs the client, warms Laambda
+rie_port=$(free_port)
+(cd "$app" && PYTHONPATH="$client:$app" "$rie" --runtime-interface-emulator-address "127.0.0.1:$rie_port" \
+  python3 -m awslambdaric app.handler > "$work/rie.log" 2>&1) &
+rie_pid=$!
+rie_url="http://127.0.0.1:$rie_port/2015-03-31/functions/function/invocations"
+for _ in $(seq 50); do curl -sf -X POST -d '{}' "$rie_url" >/dev/null 2>&1 && break; sleep 0.2; done
+
+measure() { python3 "$root/bench/load.py" "$@"; }
+ratio() { if [ "$2" = "nan" ] || [ "$(echo "$2 == 0" | bc -l)" = 1 ]; then echo "n/a"; else printf '%.2f' "$(echo "$1 / $2" | bc -l)"; fi; }
+python3 "$root/bench/load.py" "$laambda_url" 50 1 "$token" >/dev/null   # warm-up
+python3 "$root/bench/load.py" "$rie_url" 50 1 >/dev/null
+read -r l50 l99 lrps lerr < <(measure "$laambda_url" "$n" 1 "$token")
+read -r r50 r99 rrps rerr < <(measure "$rie_url" "$n" 1)
+read -r lc50 lc99 lcrps lcerr < <(measure "$laambda_url" "$n" 4 "$token")
+read -r rc50 rc99 rcrps rcerr < <(measure "$rie_url" "$n" 4)
+
+# Cold start: a config change makes a new release, so the next invoke starts a new instance.
+cold=()
+bare=()
+for i in 1 2 3; do
+  api PATCH /api/v1/apps/bench/config -d "{\"RUN\":\"$i\"}" >/dev/null
+  t0=$(now); api POST /api/v1/apps/bench/functions/web/invoke -d '{}' >/dev/null; t1=$(now)
+  cold+=("$(echo "($t1 - $t0) * 1000" | bc -l)")
+  t0=$(now); (cd "$app" && PYTHONPATH="$client:$app" python3 -c 'import awslambdaric.bootstrap, app') ; t1=$(now)
+  bare+=("$(echo "($t1 - $t0) * 1000" | bc -l)")
+done
+cold_ms=$(printf '%s\n' "${cold[@]}" | median); bare_ms=$(printf '%s\n' "${bare[@]}" | median)
+
+printf '\nwarm invoke, %d requests, same Python handler (ms, req/s):\n' "$n"
+printf '  1 client    laambda p50 %s p99 %s %s req/s   rie p50 %s p99 %s %s req/s   p50 ratio %s  throughput ratio %s\n' \
+  "$l50" "$l99" "$lrps" "$r50" "$r99" "$rrps" "$(ratio "$l50" "$r50")" "$(ratio "$lrps" "$rrps")"
+printf '  4 clients   laambda p50 %s p99 %s %s req/s   rie p50 %s p99 %s %s req/s   throughput ratio %s\n' \
+  "$lc50" "$lc99" "$lcrps" "$rc50" "$rc99" "$rcrps" "$(ratio "$lcrps" "$rcrps")"
+printf '  errors      laambda %s/%s   rie %s/%s\n' "$lerr" "$lcerr" "$rerr" "$rcerr"
+printf 'cold start (median of 3): laambda first invoke of a new release %.0f ms, bare start of python3 + awslambdaric + handler import %.0f ms, ratio %.2f\n' \
+  "$cold_ms" "$bare_ms" "$(echo "$cold_ms / $bare_ms" | bc -l)"
