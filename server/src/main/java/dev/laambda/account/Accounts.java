@@ -1,5 +1,6 @@
 package dev.laambda.account;
 
+import dev.laambda.Echo;
 import dev.laambda.LaambdaException;
 import dev.laambda.ServerConfig;
 import dev.laambda.store.ApiToken;
@@ -96,7 +97,7 @@ public final class Accounts {
 
     private NewUser create(String email, boolean isAdmin) {
         if (email == null || !email.matches(ServerConfig.EMAIL_PATTERN) || email.length() > 254) {
-            throw LaambdaException.invalid("invalid_email", "'" + (email == null ? "" : email.replaceAll("\\p{Cntrl}", "?"))
+            throw LaambdaException.invalid("invalid_email", "'" + Echo.of(email)
                     + "' is not an email address like ann@example.com.");
         }
         if (users.findByEmail(email).isPresent()) {

@@ -1,5 +1,6 @@
 package dev.laambda.account;
 
+import dev.laambda.Echo;
 import dev.laambda.LaambdaException;
 import dev.laambda.store.SshKey;
 import dev.laambda.store.SshKeyRepository;
@@ -37,7 +38,7 @@ public final class SshKeys {
 
     public SshKey remove(User user, String fingerprint) {
         return keys.remove(user.id(), fingerprint).orElseThrow(() -> LaambdaException.notFound("key_not_found",
-                "You have no SSH key with fingerprint '" + fingerprint.replaceAll("\\p{Cntrl}", "?")
+                "You have no SSH key with fingerprint '" + Echo.of(fingerprint)
                         + "': see `laambda keys`."));
     }
 

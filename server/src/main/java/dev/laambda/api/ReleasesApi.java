@@ -1,5 +1,6 @@
 package dev.laambda.api;
 
+import dev.laambda.Echo;
 import dev.laambda.LaambdaException;
 import dev.laambda.release.Apps;
 import dev.laambda.release.Formation;
@@ -58,7 +59,7 @@ final class ReleasesApi {
             }
             return version;
         } catch (NumberFormatException e) {
-            throw LaambdaException.invalid("invalid_version", "'" + text.replaceAll("\\p{Cntrl}", "?")
+            throw LaambdaException.invalid("invalid_version", "'" + Echo.of(text)
                     + "' is not a release version like v3.");
         }
     }

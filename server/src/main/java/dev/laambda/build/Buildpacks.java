@@ -1,5 +1,6 @@
 package dev.laambda.build;
 
+import dev.laambda.Echo;
 import dev.laambda.LaambdaException;
 
 import java.io.IOException;
@@ -41,7 +42,7 @@ public final class Buildpacks {
     public Detected detect(Path buildDir, Optional<String> override, Consumer<String> out) {
         if (override.isPresent()) {
             Buildpack chosen = find(override.get()).orElseThrow(() -> LaambdaException.invalid("unknown_buildpack",
-                    "Buildpack '" + override.get().replaceAll("\\p{Cntrl}", "?") + "' (LAAMBDA_BUILDPACK) is not installed: "
+                    "Buildpack '" + Echo.of(override.get()) + "' (LAAMBDA_BUILDPACK) is not installed: "
                             + "use one of " + String.join(", ", available()) + "."));
             out.accept("-----> Using buildpack " + chosen.name() + " (LAAMBDA_BUILDPACK)");
             return new Detected(chosen, runDetect(chosen, buildDir).orElse(chosen.name()));

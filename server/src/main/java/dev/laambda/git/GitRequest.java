@@ -1,5 +1,6 @@
 package dev.laambda.git;
 
+import dev.laambda.Echo;
 import dev.laambda.LaambdaException;
 import dev.laambda.release.Apps;
 
@@ -17,13 +18,12 @@ record GitRequest(Service service, String appName) {
     static GitRequest parse(String commandLine) {
         Matcher matcher = COMMAND.matcher(commandLine.trim());
         if (!matcher.matches()) {
-            String shown = commandLine.length() > 60 ? commandLine.substring(0, 60) + "…" : commandLine;
             throw LaambdaException.invalid("unsupported_command", "Laambda only speaks git over SSH (git push, git clone): '"
-                    + shown.replaceAll("\\p{Cntrl}", "?") + "' is not allowed.");
+                    + Echo.of(commandLine) + "' is not allowed.");
         }
         String app = matcher.group(2);
         if (!Apps.NAME.matcher(app).matches()) {
-            throw LaambdaException.invalid("invalid_app_name", "'" + app.replaceAll("\\p{Cntrl}", "?")
+            throw LaambdaException.invalid("invalid_app_name", "'" + Echo.of(app)
                     + "' is not an app name: use ssh://git@HOST:PORT/APP.git (see `laambda git:remote`).");
         }
         return new GitRequest(matcher.group(1).equals("receive-pack") ? Service.RECEIVE_PACK : Service.UPLOAD_PACK, app);

@@ -1,5 +1,6 @@
 package dev.laambda.release;
 
+import dev.laambda.Echo;
 import dev.laambda.LaambdaException;
 import dev.laambda.ServerConfig;
 import dev.laambda.platform.FunctionPlatform;
@@ -50,14 +51,14 @@ public final class Apps {
         checkName(name);
         String appRegion = region == null || region.isBlank() ? defaultRegion : region;
         if (!REGION.matcher(appRegion).matches()) {
-            throw LaambdaException.invalid("invalid_region", "Region '" + clip(appRegion) + "' is not an AWS region name like us-east-1.");
+            throw LaambdaException.invalid("invalid_region", "Region '" + Echo.of(appRegion) + "' is not an AWS region name like us-east-1.");
         }
         if (roleArn != null && !ROLE_ARN.matcher(roleArn).matches()) {
-            throw LaambdaException.invalid("invalid_role_arn", "Role '" + clip(roleArn)
+            throw LaambdaException.invalid("invalid_role_arn", "Role '" + Echo.of(roleArn)
                     + "' is not an IAM role ARN like arn:aws:iam::123456789012:role/lambda-exec.");
         }
         if (runtime != null && !RUNTIMES.contains(runtime)) {
-            throw LaambdaException.invalid("invalid_runtime", "Runtime '" + clip(runtime) + "' is unknown: use one of "
+            throw LaambdaException.invalid("invalid_runtime", "Runtime '" + Echo.of(runtime) + "' is unknown: use one of "
                     + String.join(", ", RUNTIMES.stream().sorted().toList()) + ".");
         }
         App app = apps.create(name, owner.id(), appRegion, roleArn, runtime, appId -> releases.initial(appId, owner));
@@ -68,7 +69,7 @@ public final class Apps {
     /** The app, if {@code user} owns it, collaborates on it or is an admin. */
     public App get(User user, String name) {
         App app = apps.findByName(name).orElseThrow(() -> LaambdaException.notFound("app_not_found",
-                "App '" + clip(name) + "' not found: see `laambda apps` for yours."));
+                "App '" + Echo.of(name) + "' not found: see `laambda apps` for yours."));
         if (!user.isAdmin() && app.ownerId() != user.id() && !apps.isCollaborator(app.id(), user.id())) {
             throw LaambdaException.forbidden("forbidden", "You do not have access to app '" + name + "'.");
         }
@@ -119,14 +120,14 @@ public final class Apps {
 
     public static void checkName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw LaambdaException.invalid("invalid_app_name", "App name '" + clip(name == null ? "" : name)
+            throw LaambdaException.invalid("invalid_app_name", "App name '" + Echo.of(name)
                     + "' is invalid: use 2-30 lowercase letters, digits and dashes, starting with a letter.");
         }
     }
 
     private User userByEmail(String email) {
         return users.findByEmail(email == null ? "" : email).orElseThrow(() -> LaambdaException.notFound("user_not_found",
-                "No user with email '" + clip(String.valueOf(email)) + "': an admin can create one with `laambda users:create`."));
+                "No user with email '" + Echo.of(email) + "': an admin can create one with `laambda users:create`."));
     }
 
     private static void requireOwner(User user, App app, String action) {
@@ -134,11 +135,5 @@ public final class Apps {
             throw LaambdaException.forbidden("forbidden", "Only the owner of app '" + app.name() + "' or an admin can "
                     + action + " it.");
         }
-    }
-
-    /** Echoed input is cut short and stripped of control characters so an error stays one readable line. */
-    static String clip(String value) {
-        String cut = value.length() > 64 ? value.substring(0, 64) + "…" : value;
-        return cut.replaceAll("\\p{Cntrl}", "?");
     }
 }

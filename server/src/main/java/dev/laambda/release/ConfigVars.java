@@ -1,5 +1,6 @@
 package dev.laambda.release;
 
+import dev.laambda.Echo;
 import dev.laambda.LaambdaException;
 
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,7 @@ public record ConfigVars(SortedMap<String, String> values) {
 
     public static void checkKey(String key) {
         if (!KEY.matcher(key).matches()) {
-            throw LaambdaException.invalid("invalid_config_key", "Config key '" + Apps.clip(key)
+            throw LaambdaException.invalid("invalid_config_key", "Config key '" + Echo.of(key)
                     + "' is invalid: use letters, digits and underscores, not starting with a digit.");
         }
         if (RESERVED.contains(key)) {

@@ -1,5 +1,6 @@
 package dev.laambda.release;
 
+import dev.laambda.Echo;
 import dev.laambda.LaambdaException;
 
 import java.nio.ByteBuffer;
@@ -44,7 +45,7 @@ public record Procfile(SortedMap<String, String> entries) {
             String name = line.substring(0, colon).strip();
             String handler = line.substring(colon + 1).strip();
             if (!NAME.matcher(name).matches()) {
-                throw invalid("Procfile line " + number + ": process type '" + clip(name) + "' is invalid: use lowercase "
+                throw invalid("Procfile line " + number + ": process type '" + Echo.of(name) + "' is invalid: use lowercase "
                         + "letters, digits and dashes, starting with a letter (at most 30).");
             }
             if (handler.isEmpty()) {
@@ -81,9 +82,5 @@ public record Procfile(SortedMap<String, String> entries) {
 
     private static LaambdaException invalid(String message) {
         return LaambdaException.invalid("invalid_procfile", message);
-    }
-
-    private static String clip(String value) {
-        return Apps.clip(value);
     }
 }
