@@ -3,6 +3,7 @@ package dev.laambda.build;
 import dev.laambda.LaambdaException;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
+import org.apache.commons.compress.archivers.zip.ZipUtil;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,8 +17,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -36,6 +35,8 @@ public final class ArtifactPacker {
     public static final long LAMBDA_UNZIPPED_LIMIT = 262_144_000L;
     private static final int FILE = 0100000;
     private static final int SYMLINK = 0120000;
+    /** 1980-01-01 00:00:00 as a DOS date-time: day 1 (bit 16), month 1 (bit 21), year 1980 + 0. */
+    private static final long DOS_1980_01_01 = (1L << 21) | (1L << 16);
 
     private final long unzippedLimit;
 
@@ -124,9 +125,12 @@ public final class ArtifactPacker {
         }
     }
 
-    /** Zip stores local DOS time, so 1980-01-01 00:00 local is the same bytes in every time zone. */
+    /**
+     * Zip stores local DOS time. Going through commons-compress's own DOS conversion (not java.time) puts
+     * 1980-01-01 00:00 in every entry whatever the JVM's time zone.
+     */
     private static long zipEpochInLocalTime() {
-        return LocalDateTime.of(1980, 1, 1, 0, 0).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
+        return ZipUtil.dosToJavaTime(DOS_1980_01_01);
     }
 
     private static String relativeName(Path root, Path path) {
