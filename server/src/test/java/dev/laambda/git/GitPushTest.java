@@ -166,7 +166,9 @@ class GitPushTest {
                 "Procfile", "resize: ResizeThumbnail.handler\n"));
         TestGit.require(developer.git(second, "remote", "add", "laambda", gitUrl("racing")));
 
-        CompletableFuture<TestGit.Result> a = CompletableFuture.supplyAsync(() -> push(first));
+        // Two unrelated histories: whichever lands second replaces the branch, as a forced push does on Heroku.
+        CompletableFuture<TestGit.Result> a = CompletableFuture.supplyAsync(
+                () -> developer.git(first, "push", "--force", "laambda", "main"));
         CompletableFuture<TestGit.Result> b = CompletableFuture.supplyAsync(
                 () -> developer.git(second, "push", "--force", "laambda", "main"));
         assertTrue(a.get().ok(), a.get().output());
