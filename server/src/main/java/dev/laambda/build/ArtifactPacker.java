@@ -7,22 +7,23 @@ import org.apache.commons.compress.archivers.zip.ZipUtil;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Zips a build directory deterministically: entries sorted, one fixed timestamp, modes reduced to
@@ -35,8 +36,13 @@ public final class ArtifactPacker {
     public static final long LAMBDA_UNZIPPED_LIMIT = 262_144_000L;
     private static final int FILE = 0100000;
     private static final int SYMLINK = 0120000;
+    private static final Set<PosixFilePermission> EXECUTE = Set.of(PosixFilePermission.OWNER_EXECUTE,
+            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_EXECUTE);
     /** 1980-01-01 00:00:00 as a DOS date-time: day 1 (bit 16), month 1 (bit 21), year 1980 + 0. */
     private static final long DOS_1980_01_01 = (1L << 21) | (1L << 16);
+    /** Byte order of the UTF-8 names, which is what "sorted" means to every other zip tool (String order is UTF-16's). */
+    private static final Comparator<Entry> BY_NAME_BYTES = (a, b) -> Arrays.compareUnsigned(
+            a.name().getBytes(StandardCharsets.UTF_8), b.name().getBytes(StandardCharsets.UTF_8));
 
     private final long unzippedLimit;
 
@@ -44,21 +50,29 @@ public final class ArtifactPacker {
         this.unzippedLimit = unzippedLimit;
     }
 
-    private record Entry(String name, Path path, boolean symlink, boolean executable, long size) {
+    /**
+     * A file or a symlink kept in the zip. Directories get no entries of their own (they are implied by
+     * the paths), so an empty directory is not in the artifact.
+     */
+    private record Entry(String name, Path path, String linkTarget, boolean executable, long size) {
+        boolean symlink() {
+            return linkTarget != null;
+        }
     }
 
+    /** Packs {@code buildDir} into {@code zipFile}; refuses a tree over the unzipped limit without writing anything. */
     public PackedArtifact pack(Path buildDir, Path zipFile, Consumer<String> out) {
         try {
             Path root = buildDir.toRealPath();
             List<Entry> entries = collect(root, out);
             long unzipped = entries.stream().mapToLong(Entry::size).sum();
             if (unzipped > unzippedLimit) {
-                throw LaambdaException.invalid("artifact_too_large", String.format(
-                        "Artifact is %.1f MB unzipped; Lambda allows %d MB: remove large files or move them to a layer or S3.",
-                        unzipped / 1_048_576.0, unzippedLimit / 1_048_576));
+                throw LaambdaException.invalid("artifact_too_large", "Artifact is " + megabytes(unzipped)
+                        + " unzipped; Lambda allows " + megabytes(unzippedLimit)
+                        + ": remove large files or move them to a layer or S3.");
             }
             write(entries, zipFile);
-            return new PackedArtifact(zipFile, sha256(zipFile), Files.size(zipFile), unzipped, entries.size());
+            return new PackedArtifact(zipFile, Sha256.of(zipFile), Files.size(zipFile), unzipped, entries.size());
         } catch (IOException e) {
             throw new UncheckedIOException("Could not pack the artifact: " + e.getMessage(), e);
         }
@@ -66,38 +80,50 @@ public final class ArtifactPacker {
 
     private static List<Entry> collect(Path root, Consumer<String> out) throws IOException {
         List<Entry> entries = new ArrayList<>();
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted().toList()) {
-                String name = relativeName(root, path);
-                if (path.equals(root) || name.equals(".git") || name.startsWith(".git/")) {
-                    continue;
-                }
-                if (Files.isSymbolicLink(path)) {
-                    Path target = Files.readSymbolicLink(path);
-                    if (staysInside(root, path)) {
-                        entries.add(new Entry(name, path, true, false, 0));
-                    } else {
-                        out.accept("       skipping symlink " + name + " -> " + target + ": it points outside the app");
-                    }
-                } else if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
-                    Set<PosixFilePermission> modes = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
-                    boolean executable = modes.contains(PosixFilePermission.OWNER_EXECUTE)
-                            || modes.contains(PosixFilePermission.GROUP_EXECUTE) || modes.contains(PosixFilePermission.OTHERS_EXECUTE);
-                    entries.add(new Entry(name, path, false, executable, Files.size(path)));
-                }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+                return dir.equals(root.resolve(".git")) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
             }
-        }
-        entries.sort((a, b) -> a.name().compareTo(b.name()));
+
+            @Override
+            public FileVisitResult visitFile(Path path, BasicFileAttributes attributes) throws IOException {
+                String name = relativeName(root, path);
+                if (attributes.isSymbolicLink()) {
+                    symlink(root, path, name, out).ifPresent(entries::add);
+                } else if (attributes.isRegularFile()) {
+                    boolean executable = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS).stream()
+                            .anyMatch(EXECUTE::contains);
+                    entries.add(new Entry(name, path, null, executable, attributes.size()));
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        entries.sort(BY_NAME_BYTES);
         return entries;
     }
 
-    /** A link whose target exists and, fully resolved, is inside the tree (walking through other links too). */
-    private static boolean staysInside(Path root, Path link) {
+    /**
+     * A link kept as a link when, fully resolved, it lands on something the zip holds; its target is stored
+     * relative to the link, so it still resolves wherever the zip is unpacked (/var/task on Lambda).
+     */
+    private static Optional<Entry> symlink(Path root, Path link, String name, Consumer<String> out)
+            throws IOException {
+        Path written = Files.readSymbolicLink(link);
+        Path resolved;
         try {
-            return link.toRealPath().startsWith(root);
+            resolved = link.toRealPath();
         } catch (IOException danglingOrLoop) {
-            return false;
+            out.accept("       skipping symlink " + name + " -> " + written + ": it points to nothing");
+            return Optional.empty();
         }
+        if (!resolved.startsWith(root) || resolved.startsWith(root.resolve(".git"))) {
+            out.accept("       skipping symlink " + name + " -> " + written + ": it points outside the app");
+            return Optional.empty();
+        }
+        String relative = link.getParent().relativize(resolved).toString().replace('\\', '/');
+        String target = relative.isEmpty() ? "." : relative;
+        return Optional.of(new Entry(name, link, target, false, 0));
     }
 
     private static void write(List<Entry> entries, Path zipFile) throws IOException {
@@ -112,7 +138,7 @@ public final class ArtifactPacker {
                 if (entry.symlink()) {
                     zipEntry.setUnixMode(SYMLINK | 0777);
                     zip.putArchiveEntry(zipEntry);
-                    zip.write(Files.readSymbolicLink(entry.path()).toString().getBytes(StandardCharsets.UTF_8));
+                    zip.write(entry.linkTarget().getBytes(StandardCharsets.UTF_8));
                 } else {
                     zipEntry.setUnixMode(FILE | (entry.executable() ? 0755 : 0644));
                     zip.putArchiveEntry(zipEntry);
@@ -122,6 +148,9 @@ public final class ArtifactPacker {
                 }
                 zip.closeArchiveEntry();
             }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(zipFile);
+            throw e;
         }
     }
 
@@ -137,12 +166,9 @@ public final class ArtifactPacker {
         return root.relativize(path).toString().replace('\\', '/');
     }
 
-    static String sha256(Path file) throws IOException {
-        try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(in.getMessageDigest().digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    /** Sizes as Lambda's limits state them (1 MB = 1,048,576 bytes): "262.1 MB", "250 MB". */
+    static String megabytes(long bytes) {
+        double mb = bytes / 1_048_576.0;
+        return mb == Math.rint(mb) ? (long) mb + " MB" : String.format(Locale.ROOT, "%.1f MB", mb);
     }
 }

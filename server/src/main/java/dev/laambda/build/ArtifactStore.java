@@ -7,10 +7,13 @@ public interface ArtifactStore {
 
     boolean contains(String sha256);
 
-    /** Stores the artifact unless one with its sha is already there; true when it stored a new one. */
-    boolean put(PackedArtifact artifact);
+    /**
+     * Stores the artifact unless one with its sha is already there ({@code newlyStored} says which). A reader
+     * never sees a partly written artifact, and a crash mid-put leaves none.
+     */
+    StoredArtifact put(PackedArtifact artifact);
 
-    /** A local file with the artifact's bytes. */
+    /** A local file with the artifact's bytes (for a remote store, a downloaded copy). */
     Path localCopy(String sha256);
 
     /** Where the artifact lives, recorded with it in PostgreSQL. */

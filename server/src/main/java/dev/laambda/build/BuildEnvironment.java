@@ -5,20 +5,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/**
- * The environment buildpack scripts run with. Never the server's own (it holds LAAMBDA_MASTER_KEY and
- * DATABASE_URL): only an allowlist of the host's settings, chiefly package-index and proxy settings, so
- * a team behind a corporate mirror builds through it as it does on its own machines.
- */
+/** The environment buildpack scripts run with: an allowlist of the host's settings, never the server's whole environment. */
 public final class BuildEnvironment {
 
-    private static final Set<String> NAMES = Set.of(
+    /**
+     * Host settings a build may see. Users behind a corporate mirror or proxy need their package-index,
+     * proxy and CA settings in builds exactly as on their own machines; nothing else of the server's
+     * environment (secrets such as LAAMBDA_MASTER_KEY, DATABASE_URL, cloud credentials) is passed on.
+     */
+    static final Set<String> NAMES = Set.of(
             "PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TZ",
             "http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY",
             "GOPROXY", "GOFLAGS", "GONOSUMDB", "GONOSUMCHECK", "GOPRIVATE", "GONOPROXY", "GOSUMDB", "GOPATH", "GOMODCACHE",
             "MAVEN_OPTS", "MAVEN_ARGS",
             "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "NODE_EXTRA_CA_CERTS");
-    private static final List<String> PREFIXES = List.of("PIP_", "NPM_CONFIG_", "npm_config_", "UV_INDEX", "COMPOSER_");
+    /** Whole families of index settings: pip (PIP_INDEX_URL, PIP_EXTRA_INDEX_URL, …), npm, uv, Composer. */
+    static final List<String> PREFIXES = List.of("PIP_", "NPM_CONFIG_", "npm_config_", "UV_INDEX", "COMPOSER_");
 
     private final Map<String, String> forwarded;
 

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +23,10 @@ import java.util.regex.Pattern;
 public final class Buildpacks {
 
     private static final Pattern DEFAULT_RUNTIME = Pattern.compile("(?m)^\\s*default_runtime\\s*=\\s*\"([^\"]+)\"\\s*$");
-    private static final Pattern PROCESS_TYPE = Pattern.compile("^\\s+([a-z][a-z0-9-]*)\\s*:\\s*(.+?)\\s*$");
+    /** An indented "  web: app.handler" line of bin/release's YAML; the handler may be quoted. */
+    private static final Pattern PROCESS_TYPE = Pattern.compile("^\\s+([a-z][a-z0-9-]*)\\s*:\\s*(['\"]?)(\\S+?)\\2\\s*$");
+    /** How long detect and release, which only look at files, may take. */
+    private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path root;
     private final List<String> order;
@@ -66,7 +70,7 @@ public final class Buildpacks {
         if (!Files.isExecutable(release)) {
             return Optional.empty();
         }
-        ProcessResult result = run(List.of(release.toString(), buildDir.toString()), buildDir);
+        ProcessResult result = run(buildpack, "release", buildDir);
         if (result.exitCode() != 0) {
             return Optional.empty();
         }
@@ -79,7 +83,7 @@ public final class Buildpacks {
             }
             Matcher entry = PROCESS_TYPE.matcher(line);
             if (inTypes && entry.matches()) {
-                types.put(entry.group(1), entry.group(2));
+                types.put(entry.group(1), entry.group(3));
             } else if (!line.isBlank() && !line.startsWith(" ")) {
                 inTypes = false;
             }
@@ -87,12 +91,13 @@ public final class Buildpacks {
         return Optional.of(types);
     }
 
-    /** Names of the installed buildpacks, in detect order first. */
+    /** Names of the installed buildpacks: those in the detect order first, in that order, then the rest by name. */
     public List<String> available() {
         List<String> names = new ArrayList<>();
+        order.stream().filter(name -> find(name).isPresent()).forEach(names::add);
         try (var dirs = Files.list(root)) {
-            dirs.filter(dir -> Files.isExecutable(dir.resolve("bin").resolve("detect")))
-                    .map(dir -> dir.getFileName().toString()).sorted().forEach(names::add);
+            dirs.map(dir -> dir.getFileName().toString()).sorted()
+                    .filter(name -> !names.contains(name) && find(name).isPresent()).forEach(names::add);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not list buildpacks in " + root + ": " + e.getMessage(), e);
         }
@@ -126,7 +131,7 @@ public final class Buildpacks {
     }
 
     private Optional<String> runDetect(Buildpack buildpack, Path buildDir) {
-        ProcessResult result = run(List.of(buildpack.bin("detect").toString(), buildDir.toString()), buildDir);
+        ProcessResult result = run(buildpack, "detect", buildDir);
         if (result.exitCode() != 0) {
             return Optional.empty();
         }
@@ -137,23 +142,43 @@ public final class Buildpacks {
     private record ProcessResult(int exitCode, String output) {
     }
 
-    private ProcessResult run(List<String> command, Path dir) {
+    /**
+     * Runs a detect or release script to its end; its stdout is the answer (stderr is not part of it). Output
+     * goes to a file, not a pipe, so a script that hangs cannot hold the reader past the time limit.
+     */
+    private ProcessResult run(Buildpack buildpack, String script, Path buildDir) {
+        Path output = null;
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+            output = Files.createTempFile("laambda-" + script, ".out");
+            ProcessBuilder builder = new ProcessBuilder(buildpack.bin(script).toString(), buildDir.toString())
+                    .directory(buildDir.toFile()).redirectOutput(output.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
             environment.applyTo(builder, Map.of());
             Process process = builder.start();
             process.getOutputStream().close();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            if (!process.waitFor(SCRIPT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
-                return new ProcessResult(-1, output);
+                throw new BuildFailedException("Build failed: " + buildpack.name() + " bin/" + script
+                        + " did not finish within " + SCRIPT_TIMEOUT.toSeconds() + " s.", List.of());
             }
-            return new ProcessResult(process.exitValue(), output);
+            return new ProcessResult(process.exitValue(), new String(Files.readAllBytes(output), StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not run " + command.get(0) + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Could not run " + buildpack.name() + " bin/" + script + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            throw new BuildFailedException("Build interrupted: the server is stopping.", List.of());
+        } finally {
+            deleteQuietly(output);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            if (file != null) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException ignored) {
+            // A temporary file; the system's temp cleaning gets it.
         }
     }
 }

@@ -17,7 +17,10 @@ import java.util.regex.Pattern;
 public record Procfile(SortedMap<String, String> entries) {
 
     public static final int MAX_ENTRIES = 20;
+    /** Lambda's own limit on a function's Handler setting (CreateFunction: at most 128, no whitespace). */
+    public static final int MAX_HANDLER_LENGTH = 128;
     private static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9-]{0,29}$");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s");
 
     public Procfile {
         entries = Collections.unmodifiableSortedMap(new TreeMap<>(entries));
@@ -52,6 +55,14 @@ public record Procfile(SortedMap<String, String> entries) {
                 throw invalid("Procfile line " + number + ": '" + name + ":' has no handler: write e.g. \"" + name
                         + ": app.handler\".");
             }
+            if (WHITESPACE.matcher(handler).find()) {
+                throw invalid("Procfile line " + number + ": handler '" + Echo.of(handler) + "' has spaces: a Lambda "
+                        + "handler is one word such as \"app.handler\", not a command.");
+            }
+            if (handler.length() > MAX_HANDLER_LENGTH) {
+                throw invalid("Procfile line " + number + ": the handler of '" + name + "' is " + handler.length()
+                        + " characters long; Lambda allows " + MAX_HANDLER_LENGTH + ".");
+            }
             if (entries.put(name, handler) != null) {
                 throw invalid("Procfile line " + number + ": duplicate process type '" + name + "'.");
             }
@@ -65,13 +76,15 @@ public record Procfile(SortedMap<String, String> entries) {
         return new Procfile(entries);
     }
 
+    /** UTF-8 without control characters (tabs and line ends aside); a leading byte-order mark, as some editors write, is dropped. */
     private static String text(byte[] content) {
         try {
-            String text = StandardCharsets.UTF_8.newDecoder()
+            String decoded = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(content)).toString();
-            if (text.chars().anyMatch(c -> c < 0x20 && c != '\n' && c != '\r' && c != '\t')) {
+            String text = decoded.startsWith("\uFEFF") ? decoded.substring(1) : decoded;
+            if (text.chars().anyMatch(c -> (c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7f)) {
                 throw invalid("Procfile is not text: it holds control characters; write 'name: handler' lines.");
             }
             return text;
