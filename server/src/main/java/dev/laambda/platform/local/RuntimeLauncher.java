@@ -1,5 +1,6 @@
 package dev.laambda.platform.local;
 
+import dev.laambda.Directories;
 import dev.laambda.LaambdaException;
 
 import java.io.IOException;
@@ -12,8 +13,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * How an instance of each runtime family starts as a host process: the language's official runtime
- * interface client (Python: awslambdaric), or the app's own `bootstrap` for provided.* runtimes.
+ * How an instance of each runtime family starts as a host process. For a language runtime
+ * (python3.x, nodejs20.x, java21) that is the language's {@code buildpacks/<language>/runtime/launch}
+ * script, which execs the official AWS runtime interface client installed once by the language's
+ * {@code runtime/install} script; for provided.* runtimes it is the app's own {@code bootstrap}.
  */
 public final class RuntimeLauncher {
 
@@ -30,11 +33,6 @@ public final class RuntimeLauncher {
     }
 
     public Launch launch(String runtime, String handler, Path codeDir) {
-        if (runtime.startsWith("python")) {
-            Path client = runtimeClient("python");
-            return new Launch(List.of("python3", "-m", "awslambdaric", handler),
-                    Map.of("PYTHONPATH", client + ":" + codeDir, "PYTHONDONTWRITEBYTECODE", "1"));
-        }
         if (runtime.startsWith("provided")) {
             Path bootstrap = codeDir.resolve("bootstrap");
             if (!Files.isExecutable(bootstrap)) {
@@ -43,8 +41,28 @@ public final class RuntimeLauncher {
             }
             return new Launch(List.of(bootstrap.toString()), Map.of());
         }
-        throw LaambdaException.invalid("unsupported_runtime", "Runtime " + runtime
-                + " does not run on the local platform yet: use a python3.x or provided.al2023 runtime.");
+        String language = language(runtime);
+        Path launchScript = buildpacksDir.resolve(language).resolve("runtime").resolve("launch");
+        if (!Files.isExecutable(launchScript)) {
+            throw LaambdaException.invalid("unsupported_runtime", "Runtime " + runtime
+                    + " does not run on the local platform: use python3.x, nodejs20.x, java21 or provided.al2023.");
+        }
+        Path client = runtimeClient(language);
+        // The launch script finds the host's interpreter on the server's PATH, then execs the client with
+        // Lambda's own PATH, so the function sees Lambda's environment and not the server's.
+        return new Launch(List.of(launchScript.toString(), client.toString(), handler),
+                Map.of("LAAMBDA_HOST_PATH", System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin")));
+    }
+
+    /** The buildpack language whose runtime client runs a Lambda runtime: python3.12 → python, java21 → java. */
+    static String language(String runtime) {
+        for (String language : List.of("python", "nodejs", "java")) {
+            if (runtime.startsWith(language)) {
+                return language;
+            }
+        }
+        throw LaambdaException.invalid("unsupported_runtime", "Runtime '" + dev.laambda.Echo.of(runtime)
+                + "' is not a Lambda runtime Laambda knows: use python3.x, nodejs20.x, java21 or provided.al2023.");
     }
 
     /** Installs a language's runtime interface client once, with the language's runtime/install script. */
@@ -55,12 +73,12 @@ public final class RuntimeLauncher {
         }
         Path staging = runtimesDir.resolve(language + ".partial");
         try {
-            dev.laambda.Directories.deleteTree(staging);
+            Directories.deleteTree(staging);
             Files.createDirectories(staging);
             Process install = new ProcessBuilder(buildpacksDir.resolve(language).resolve("runtime").resolve("install").toString(),
                     staging.toString()).redirectErrorStream(true).start();
             String output = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!install.waitFor(5, TimeUnit.MINUTES) || install.exitValue() != 0) {
+            if (!install.waitFor(15, TimeUnit.MINUTES) || install.exitValue() != 0) {
                 throw new LaambdaException(LaambdaException.Kind.UNAVAILABLE, "runtime_install_failed",
                         "Could not install the " + language + " runtime interface client: "
                                 + output.lines().reduce((a, b) -> b).orElse("no output"));
