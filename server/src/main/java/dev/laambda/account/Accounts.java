@@ -21,6 +21,7 @@ import java.util.Optional;
 public final class Accounts {
 
     private static final String TOKEN_PREFIX = "lmb_";
+    private static final String AWS_SIGV4 = "AWS4-HMAC-SHA256";
 
     private final UserRepository users;
     private final TokenRepository tokens;
@@ -59,16 +60,41 @@ public final class Accounts {
         return create(email, isAdmin);
     }
 
+    /**
+     * The user an Authorization header names: {@code Bearer <token>}, or, for AWS SDKs and the AWS CLI on the
+     * AWS-compatible endpoints, a Signature Version 4 header whose access key id is the token
+     * ({@code AWS4-HMAC-SHA256 Credential=<token>/<date>/<region>/lambda/aws4_request, …}).
+     */
     public User authenticate(String authorizationHeader) {
         if (authorizationHeader == null || authorizationHeader.isBlank()) {
             throw LaambdaException.unauthorized("Missing API token: send 'Authorization: Bearer <token>' (run `laambda login`).");
         }
         String[] parts = authorizationHeader.trim().split("\\s+", 2);
-        if (parts.length != 2 || !parts[0].equalsIgnoreCase("Bearer")) {
+        String token;
+        if (parts.length == 2 && parts[0].equalsIgnoreCase("Bearer")) {
+            token = parts[1];
+        } else if (parts.length == 2 && parts[0].equals(AWS_SIGV4)) {
+            token = accessKeyId(parts[1]);
+        } else {
             throw LaambdaException.unauthorized("Malformed Authorization header: use 'Authorization: Bearer <token>'.");
         }
-        return tokens.userForLiveToken(hash(parts[1])).orElseThrow(() ->
+        return tokens.userForLiveToken(hash(token)).orElseThrow(() ->
                 LaambdaException.unauthorized("Invalid or revoked API token: run `laambda login` with a valid token."));
+    }
+
+    /** The access key id of a SigV4 header's "Credential=AKID/date/region/service/aws4_request" part. */
+    private static String accessKeyId(String signatureFields) {
+        for (String field : signatureFields.split("\\s*,\\s*")) {
+            if (field.startsWith("Credential=")) {
+                String credential = field.substring("Credential=".length());
+                int slash = credential.indexOf('/');
+                if (slash > 0) {
+                    return credential.substring(0, slash);
+                }
+            }
+        }
+        throw LaambdaException.unauthorized("Malformed AWS Signature Version 4 header: its Credential must start with "
+                + "your Laambda token as the access key id (AWS_ACCESS_KEY_ID=<token>).");
     }
 
     public IssuedToken issueToken(User user, String description) {

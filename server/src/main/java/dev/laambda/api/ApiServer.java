@@ -36,11 +36,13 @@ public final class ApiServer implements AutoCloseable {
                 routes.gateway().handle(ctx, target);
                 ctx.skipRemainingHandlers();
             }));
-            config.routes.before(Routes.API + "/*", ctx -> {
-                if (!ctx.method().equals(HandlerType.OPTIONS)) {
-                    Caller.set(ctx, accounts.authenticate(ctx.header("Authorization")));
-                }
-            });
+            for (String authenticated : List.of(Routes.API + "/*", AwsInvokeApi.PREFIX + "/*")) {
+                config.routes.before(authenticated, ctx -> {
+                    if (!ctx.method().equals(HandlerType.OPTIONS)) {
+                        Caller.set(ctx, accounts.authenticate(ctx.header("Authorization")));
+                    }
+                });
+            }
             for (Route route : routes.all()) {
                 config.routes.addHttpHandler(route.method(), route.path(), route.handler());
             }
@@ -82,6 +84,10 @@ public final class ApiServer implements AutoCloseable {
 
     private static void fail(Context ctx, int status, String code, String message) {
         ctx.attribute(ANSWERED, code);
+        if (ctx.path().startsWith(AwsInvokeApi.PREFIX + "/")) {
+            AwsErrors.answer(ctx, status, code, message);
+            return;
+        }
         ctx.status(status).json(new ApiError(message, code));
     }
 

@@ -27,8 +27,11 @@ final class FunctionsApi {
     }
 
     void invoke(Context ctx) {
-        App app = apps.get(Caller.of(ctx), ctx.pathParam("app"));
-        String entry = ctx.pathParam("entry");
+        respond(ctx, apps.get(Caller.of(ctx), ctx.pathParam("app")), ctx.pathParam("entry"));
+    }
+
+    /** Invokes an app's entry with the request's body and headers, and answers as Lambda's Invoke API does. */
+    void respond(Context ctx, App app, String entry) {
         String type = Optional.ofNullable(ctx.header("X-Amz-Invocation-Type")).orElse("RequestResponse");
         switch (type) {
             case "Event" -> {

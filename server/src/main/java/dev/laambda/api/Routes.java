@@ -28,6 +28,7 @@ public final class Routes {
     public Routes(Accounts accounts, SshKeys sshKeys, Apps apps, Releases releases, BuildRepository builds,
                   Invoker invoker, Optional<String> gitHost, int sshPort, ObjectMapper json, String version) {
         FunctionsApi functions = new FunctionsApi(apps, invoker);
+        AwsInvokeApi awsInvoke = new AwsInvokeApi(apps, functions);
         this.gateway = new GatewayApi(invoker);
         UsersApi users = new UsersApi(accounts, json);
         TokensApi tokens = new TokensApi(accounts, json);
@@ -96,6 +97,10 @@ public final class Routes {
         add(HandlerType.POST, API + "/apps/{app}/functions/{entry}/invoke",
                 "Invoke a function of the current release (body: the event; X-Amz-Log-Type: Tail or ?log=tail)",
                 "functions", true, Map.of("type", "object"), 200, functions::invoke);
+        add(HandlerType.POST, AwsInvokeApi.PREFIX + "/functions/{function}/invocations",
+                "AWS Lambda's Invoke operation for AWS SDKs and the AWS CLI (function APP-ENTRY or its ARN; "
+                        + "access key id = a Laambda token)", "functions", true, Map.of("type", "object"), 200,
+                awsInvoke::invoke);
 
         add(HandlerType.GET, API + "/apps/{app}/releases", "Releases, newest first (query limit, before)", "releases", true,
                 null, 200, releasesApi::list);

@@ -76,6 +76,25 @@ public final class Apps {
         return app;
     }
 
+    /** A function as Lambda names it, APP-ENTRY: the app (checked like {@link #get}) and the Procfile entry. */
+    public record FunctionName(App app, String entry) {
+    }
+
+    /**
+     * Splits a Lambda function name into app and entry. App and entry names may both hold dashes, so the
+     * longest existing app name that leaves an entry wins.
+     */
+    public FunctionName function(User user, String functionName) {
+        for (int dash = functionName.lastIndexOf('-'); dash > 0; dash = functionName.lastIndexOf('-', dash - 1)) {
+            String appName = functionName.substring(0, dash);
+            if (apps.findByName(appName).isPresent()) {
+                return new FunctionName(get(user, appName), functionName.substring(dash + 1));
+            }
+        }
+        throw LaambdaException.notFound("ResourceNotFoundException", "Function not found: '" + Echo.of(functionName)
+                + "' is not APP-ENTRY of an app you have (see `laambda functions`).");
+    }
+
     public List<App> list(User user) {
         return apps.listVisibleTo(user);
     }

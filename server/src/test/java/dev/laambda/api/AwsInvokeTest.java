@@ -1,0 +1,135 @@
+package dev.laambda.api;
+
+import dev.laambda.testing.TestApi;
+import dev.laambda.testing.TestGit;
+import dev.laambda.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvalidRequestContentException;
+import software.amazon.awssdk.services.lambda.model.InvocationType;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+import software.amazon.awssdk.services.lambda.model.LambdaException;
+import software.amazon.awssdk.services.lambda.model.LogType;
+import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The real AWS SDK for Java, pointed at Laambda, invokes a pushed app's functions with Lambda's Invoke operation. */
+class AwsInvokeTest {
+
+    private static TestServer server;
+    private static LambdaClient lambda;
+
+    @BeforeAll
+    static void pushTheApp() {
+        server = TestServer.start();
+        TestApi api = server.admin();
+        TestGit developer = TestGit.newDeveloper();
+        api.post("/api/v1/keys", "{\"public_key\":\"" + developer.publicKey() + "\"}");
+        // A dash in the app name: the function name aws-demo-hello must still split into app and entry.
+        assertEquals(201, api.post("/api/v1/apps", "{\"name\":\"aws-demo\"}").status());
+        Path repo = developer.newRepo(Map.of(
+                "hello.py", """
+                        def handler(event, context):
+                            print("hello from", context.function_name)
+                            return {"hello": event.get("name", "world"), "arn": context.invoked_function_arn}
+                        """,
+                "fail.py", "def handler(event, context):\n    raise KeyError('missing')\n",
+                "Procfile", "hello: hello.handler\nfail: fail.handler\n"));
+        TestGit.Result push = developer.git(repo, "push",
+                "ssh://git@127.0.0.1:" + server.laambda().sshPort() + "/aws-demo.git", "main");
+        assertTrue(push.ok(), push.output());
+        lambda = client(api.token());
+    }
+
+    @AfterAll
+    static void stop() {
+        lambda.close();
+        server.close();
+    }
+
+    private static LambdaClient client(String accessKeyId) {
+        return LambdaClient.builder()
+                .endpointOverride(URI.create("http://127.0.0.1:" + server.laambda().httpPort()))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, "unused")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    @Test
+    void theSdkInvokesAFunctionByName() {
+        InvokeResponse response = lambda.invoke(r -> r.functionName("aws-demo-hello")
+                .payload(SdkBytes.fromUtf8String("{\"name\":\"sdk\"}")));
+        assertEquals(200, response.statusCode());
+        assertNull(response.functionError());
+        assertTrue(response.payload().asUtf8String().contains("\"hello\": \"sdk\""), response.payload().asUtf8String());
+        assertEquals("2", response.executedVersion());
+    }
+
+    @Test
+    void theSdkInvokesByArnAndGetsTheLogTail() {
+        InvokeResponse response = lambda.invoke(r -> r
+                .functionName("arn:aws:lambda:us-east-1:000000000000:function:aws-demo-hello")
+                .logType(LogType.TAIL).payload(SdkBytes.fromUtf8String("{}")));
+        String log = new String(Base64.getDecoder().decode(response.logResult()), StandardCharsets.UTF_8);
+        assertTrue(log.startsWith("START RequestId: "), log);
+        assertTrue(log.contains("hello from aws-demo-hello"), log);
+        assertTrue(log.contains("REPORT RequestId: "), log);
+    }
+
+    @Test
+    void aHandlerErrorIsAFunctionErrorNotAnApiError() {
+        InvokeResponse response = lambda.invoke(r -> r.functionName("aws-demo-fail").payload(SdkBytes.fromUtf8String("{}")));
+        assertEquals(200, response.statusCode());
+        assertEquals("Unhandled", response.functionError());
+        assertTrue(response.payload().asUtf8String().contains("\"errorType\": \"KeyError\""), response.payload().asUtf8String());
+    }
+
+    @Test
+    void anEventInvocationIsAccepted() {
+        InvokeResponse response = lambda.invoke(r -> r.functionName("aws-demo-hello")
+                .invocationType(InvocationType.EVENT).payload(SdkBytes.fromUtf8String("{}")));
+        assertEquals(202, response.statusCode());
+    }
+
+    @Test
+    void unknownFunctionsAndQualifiersAreResourceNotFound() {
+        assertThrows(ResourceNotFoundException.class, () -> lambda.invoke(r -> r.functionName("aws-demo-nope")));
+        assertThrows(ResourceNotFoundException.class, () -> lambda.invoke(r -> r.functionName("nobody-hello")));
+        assertThrows(ResourceNotFoundException.class, () -> lambda.invoke(r -> r.functionName("aws-demo-hello")
+                .qualifier("7")));
+    }
+
+    @Test
+    void aPayloadThatIsNotJsonIsInvalidRequestContent() {
+        assertThrows(InvalidRequestContentException.class, () -> lambda.invoke(r -> r.functionName("aws-demo-hello")
+                .payload(SdkBytes.fromUtf8String("{not json"))));
+    }
+
+    @Test
+    void anUnknownAccessKeyIsRefusedAsAwsRefusesIt() {
+        try (LambdaClient stranger = client("lmb_not-a-real-token")) {
+            LambdaException refused = assertThrows(LambdaException.class, () -> stranger.invoke(r -> r
+                    .functionName("aws-demo-hello").payload(SdkBytes.fromUtf8String("{}"))));
+            assertEquals(403, refused.statusCode());
+            assertEquals("UnrecognizedClientException", refused.awsErrorDetails().errorCode());
+        }
+    }
+}
