@@ -117,14 +117,25 @@ final class BuildsCommands {
                 return 0;
             }
             List<List<String>> rows = new ArrayList<>();
-            rows.add(List.of("ENTRY", "FUNCTION", "HANDLER", "RUNTIME", "MEMORY", "TIMEOUT"));
+            rows.add(List.of("ENTRY", "FUNCTION", "HANDLER", "RUNTIME", "MEMORY", "TIMEOUT", "STATE", "INSTANCES"));
             for (FormationEntry entry : entries) {
                 rows.add(List.of(entry.entry(), entry.functionName(), entry.handler(), entry.runtime(),
-                        entry.memoryMb() + " MB", entry.timeoutS() + " s"));
+                        entry.memoryMb() + " MB", entry.timeoutS() + " s", String.valueOf(entry.state()),
+                        instances(entry)));
             }
             context.printLines(Table.columns(rows));
             return 0;
         }
+    }
+
+    /** "cold", or how many instances are warm and busy: "1 warm, 2 busy". */
+    private static String instances(FormationEntry entry) {
+        int warm = entry.warmInstances() == null ? 0 : entry.warmInstances();
+        int busy = entry.busyInstances() == null ? 0 : entry.busyInstances();
+        if (warm == 0 && busy == 0) {
+            return "cold";
+        }
+        return busy == 0 ? warm + " warm" : warm == 0 ? busy + " busy" : warm + " warm, " + busy + " busy";
     }
 
     private static String shortSha(String sha) {

@@ -114,6 +114,7 @@ class CliEndToEndIT {
         ok(laambda.run(repo, "releases"), "v2  Deploy " + sha);
         CliJar.Result functions = ok(laambda.run(repo, "functions"), "thumbs-create");
         assertTrue(functions.out().contains("thumbs-resize"), functions.out());
+        assertTrue(functions.out().contains("STATE") && functions.out().contains("Active"), functions.out());
         CliJar.Result builds = ok(laambda.run(repo, "builds"), "succeeded");
         String buildId = builds.out().lines().skip(1).findFirst().orElseThrow().split("\\s+")[0];
         ok(laambda.run(repo, "builds:info", buildId), "-----> Released v2");

@@ -2,6 +2,7 @@ package dev.laambda.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.laambda.LaambdaException;
+import dev.laambda.platform.FunctionPlatform;
 import dev.laambda.release.Apps;
 import dev.laambda.release.Formation;
 import dev.laambda.release.Releases;
@@ -15,16 +16,21 @@ final class FormationApi {
 
     private final Apps apps;
     private final Releases releases;
+    private final FunctionPlatform platform;
     private final ObjectMapper json;
 
-    FormationApi(Apps apps, Releases releases, ObjectMapper json) {
+    FormationApi(Apps apps, Releases releases, FunctionPlatform platform, ObjectMapper json) {
         this.apps = apps;
         this.releases = releases;
+        this.platform = platform;
         this.json = json;
     }
 
+    /** The functions of the current release, each with its state and instances on the platform now. */
     void list(Context ctx) {
-        ctx.json(Views.EntryView.of(releases.formation(app(ctx)).entries()));
+        ctx.json(Views.EntryView.of(releases.formation(app(ctx)).entries()).stream()
+                .map(entry -> entry.withStatus(platform.status(entry.functionName())))
+                .toList());
     }
 
     void update(Context ctx) {

@@ -1,8 +1,12 @@
 package dev.laambda.api;
 
+import dev.laambda.Echo;
 import dev.laambda.LaambdaException;
+import dev.laambda.platform.FunctionPlatform;
 import dev.laambda.platform.InvokeResult;
 import dev.laambda.release.Apps;
+import dev.laambda.release.FormationEntry;
+import dev.laambda.release.Releases;
 import dev.laambda.release.Invoker;
 import dev.laambda.store.App;
 import io.javalin.http.Context;
@@ -17,13 +21,46 @@ final class FunctionsApi {
 
     /** Lambda returns the last 4 KB of the invocation's log in X-Amz-Log-Result. */
     private static final int LOG_TAIL_BYTES = 4096;
+    private static final int MAX_LOG_LINES = 10_000;
 
     private final Apps apps;
     private final Invoker invoker;
+    private final Releases releases;
+    private final FunctionPlatform platform;
 
-    FunctionsApi(Apps apps, Invoker invoker) {
+    FunctionsApi(Apps apps, Invoker invoker, Releases releases, FunctionPlatform platform) {
         this.apps = apps;
         this.invoker = invoker;
+        this.releases = releases;
+        this.platform = platform;
+    }
+
+    /** GET …/functions/{entry}/logs: the entry's function's recent log, oldest first. */
+    void logs(Context ctx) {
+        App app = apps.get(Caller.of(ctx), ctx.pathParam("app"));
+        String entry = ctx.pathParam("entry");
+        FormationEntry function = releases.formation(app).entries().get(entry);
+        if (function == null) {
+            throw LaambdaException.notFound("ResourceNotFoundException", "App '" + app.name() + "' has no Procfile entry '"
+                    + Echo.of(entry) + "' (see `laambda functions`).");
+        }
+        int lines = Optional.ofNullable(ctx.queryParam("lines")).map(FunctionsApi::lineCount).orElse(100);
+        ctx.json(platform.logs(function.functionName(), lines).stream()
+                .map(line -> new Views.LogLineView(line.timestamp(), line.version(), line.message()))
+                .toList());
+    }
+
+    private static int lineCount(String value) {
+        try {
+            int lines = Integer.parseInt(value);
+            if (lines >= 1 && lines <= MAX_LOG_LINES) {
+                return lines;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw LaambdaException.invalid("invalid_lines", "lines must be a number from 1 to " + MAX_LOG_LINES + ", not '"
+                + Echo.of(value) + "'.");
     }
 
     void invoke(Context ctx) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.laambda.account.Accounts;
 import dev.laambda.account.SshKeys;
 import dev.laambda.store.BuildRepository;
+import dev.laambda.platform.FunctionPlatform;
 import dev.laambda.release.Apps;
 import dev.laambda.release.Invoker;
 import dev.laambda.release.Releases;
@@ -26,8 +27,8 @@ public final class Routes {
     private final GatewayApi gateway;
 
     public Routes(Accounts accounts, SshKeys sshKeys, Apps apps, Releases releases, BuildRepository builds,
-                  Invoker invoker, Optional<String> gitHost, int sshPort, ObjectMapper json, String version) {
-        FunctionsApi functions = new FunctionsApi(apps, invoker);
+                  Invoker invoker, FunctionPlatform platform, Optional<String> gitHost, int sshPort, ObjectMapper json, String version) {
+        FunctionsApi functions = new FunctionsApi(apps, invoker, releases, platform);
         AwsInvokeApi awsInvoke = new AwsInvokeApi(apps, functions);
         this.gateway = new GatewayApi(invoker);
         UsersApi users = new UsersApi(accounts, json);
@@ -37,7 +38,7 @@ public final class Routes {
         AppsApi appsApi = new AppsApi(apps, new GitUrls(gitHost, sshPort), json);
         AccessApi access = new AccessApi(apps, json);
         ConfigApi config = new ConfigApi(apps, releases, json);
-        FormationApi formation = new FormationApi(apps, releases, json);
+        FormationApi formation = new FormationApi(apps, releases, platform, json);
         ReleasesApi releasesApi = new ReleasesApi(apps, releases);
 
         add(HandlerType.GET, "/healthz", "Liveness check", "meta", false, null, 200,
@@ -97,6 +98,9 @@ public final class Routes {
         add(HandlerType.POST, API + "/apps/{app}/functions/{entry}/invoke",
                 "Invoke a function of the current release (body: the event; X-Amz-Log-Type: Tail or ?log=tail)",
                 "functions", true, Map.of("type", "object"), 200, functions::invoke);
+        add(HandlerType.GET, API + "/apps/{app}/functions/{entry}/logs",
+                "The function's recent log lines, oldest first (query lines, default 100, at most 10000)", "functions",
+                true, null, 200, functions::logs);
         add(HandlerType.POST, AwsInvokeApi.PREFIX + "/functions/{function}/invocations",
                 "AWS Lambda's Invoke operation for AWS SDKs and the AWS CLI (function APP-ENTRY or its ARN; "
                         + "access key id = a Laambda token)", "functions", true, Map.of("type", "object"), 200,

@@ -1,6 +1,7 @@
 package dev.laambda.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.laambda.platform.FunctionStatus;
 import dev.laambda.release.FormationEntry;
 import dev.laambda.store.ApiToken;
 import dev.laambda.store.App;
@@ -83,13 +84,25 @@ final class Views {
         }
     }
 
-    record EntryView(String entry, String handler, String functionName, int memoryMb, int timeoutS, String runtime) {
+    /** A Procfile entry's function; {@code state} and the instance counts only where the platform was asked. */
+    record EntryView(String entry, String handler, String functionName, int memoryMb, int timeoutS, String runtime,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) String state,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) Integer warmInstances,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) Integer busyInstances) {
         static List<EntryView> of(Map<String, FormationEntry> entries) {
             return entries.entrySet().stream()
                     .map(e -> new EntryView(e.getKey(), e.getValue().handler(), e.getValue().functionName(),
-                            e.getValue().memoryMb(), e.getValue().timeoutS(), e.getValue().runtime()))
+                            e.getValue().memoryMb(), e.getValue().timeoutS(), e.getValue().runtime(), null, null, null))
                     .toList();
         }
+
+        EntryView withStatus(FunctionStatus status) {
+            return new EntryView(entry, handler, functionName, memoryMb, timeoutS, runtime, status.state(),
+                    status.warmInstances(), status.busyInstances());
+        }
+    }
+
+    record LogLineView(java.time.Instant timestamp, int version, String message) {
     }
 
     record ReleasedConfig(ReleaseView release, Map<String, String> config) {

@@ -11,6 +11,12 @@ public interface FunctionPlatform {
     /** Runs one invocation on exactly the release {@code function} names; throws when it cannot even start. */
     InvokeResult invoke(FunctionSpec function, byte[] payload);
 
+    /** The function's state and instances now. */
+    FunctionStatus status(String functionName);
+
+    /** The last {@code limit} lines of a function's log, oldest first. */
+    List<FunctionLogLine> logs(String functionName, int limit);
+
     /** Stops and forgets every function of an app (the app was destroyed). */
     void remove(String appName);
 

@@ -47,8 +47,9 @@ class InvokeTest {
                         """,
                 "Broken.py", "def handler(event, context):\n    raise ValueError('width must be positive')\n",
                 "Slow.py", "import time\ndef handler(event, context):\n    time.sleep(30)\n",
+                "Exits.py", "import os\nos._exit(3)\n",
                 "requirements.txt", "six==1.16.0\n",
-                "Procfile", "create: CreateThumbnail.handler\nbroken: Broken.handler\nslow: Slow.handler\nmissing: Nope.handler\n"));
+                "Procfile", "create: CreateThumbnail.handler\nbroken: Broken.handler\nslow: Slow.handler\nmissing: Nope.handler\nexits: Exits.handler\n"));
         TestGit.Result push = developer.git(repo, "push",
                 "ssh://git@127.0.0.1:" + server.laambda().sshPort() + "/thumbs.git", "main");
         assertTrue(push.ok(), push.output());
@@ -111,6 +112,40 @@ class InvokeTest {
         HttpResponse<String> response = invoke("missing", "{}", false);
         assertEquals("Unhandled", response.headers().firstValue("X-Amz-Function-Error").orElseThrow());
         assertEquals("Runtime.ImportModuleError", JSON.readTree(response.body()).get("errorType").asText());
+    }
+
+    @Test
+    void aRuntimeThatExitsDuringInitIsAnExitErrorAndTheServerKeepsServing() throws Exception {
+        HttpResponse<String> response = invoke("exits", "{}", false);
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("Unhandled", response.headers().firstValue("X-Amz-Function-Error").orElseThrow());
+        JsonNode error = JSON.readTree(response.body());
+        assertEquals("Runtime.ExitError", error.get("errorType").asText());
+        assertTrue(error.get("errorMessage").asText().contains("exit status 3"), response.body());
+        assertEquals(200, invoke("create", "{\"width\":2}", false).statusCode());
+    }
+
+    @Test
+    void functionsShowTheirStateAndKeepTheirLog() throws Exception {
+        invoke("create", "{\"width\":77}", false);
+        JsonNode functions = api.get("/api/v1/apps/thumbs/formation").json();
+        JsonNode create = null;
+        for (JsonNode function : functions) {
+            if (function.get("entry").asText().equals("create")) {
+                create = function;
+            }
+        }
+        assertEquals("Active", create.get("state").asText(), functions.toString());
+        assertTrue(create.get("warm_instances").asInt() >= 1, functions.toString());
+
+        JsonNode lines = api.get("/api/v1/apps/thumbs/functions/create/logs?lines=500").json();
+        StringBuilder log = new StringBuilder();
+        lines.forEach(line -> log.append(line.get("message").asText()).append('\n'));
+        assertTrue(log.toString().contains("creating 77"), log.toString());
+        assertTrue(log.toString().contains("START RequestId: ") && log.toString().contains("REPORT RequestId: "),
+                log.toString());
+        assertEquals(400, api.get("/api/v1/apps/thumbs/functions/create/logs?lines=zero").status());
+        assertEquals(404, api.get("/api/v1/apps/thumbs/functions/nope/logs").status());
     }
 
     @Test

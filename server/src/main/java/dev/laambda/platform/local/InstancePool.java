@@ -25,6 +25,7 @@ final class InstancePool implements AutoCloseable {
     private final Duration queueWait;
     private final Deque<FunctionInstance> idle = new ArrayDeque<>();
     private boolean retired;
+    private int busy;
 
     InstancePool(FunctionSpec spec, Supplier<FunctionInstance> starter, int concurrency, Duration queueWait) {
         this.spec = spec;
@@ -44,6 +45,9 @@ final class InstancePool implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         FunctionInstance instance = null;
+        synchronized (this) {
+            busy++;
+        }
         try {
             instance = takeIdle();
             if (instance == null) {
@@ -51,6 +55,9 @@ final class InstancePool implements AutoCloseable {
             }
             return instance.invoke(payload);
         } finally {
+            synchronized (this) {
+                busy--;
+            }
             if (instance != null) {
                 giveBack(instance);
             }
@@ -86,6 +93,11 @@ final class InstancePool implements AutoCloseable {
 
     synchronized int idleCount() {
         return idle.size();
+    }
+
+    /** Instances running an invocation now. */
+    synchronized int busyCount() {
+        return busy;
     }
 
     @Override

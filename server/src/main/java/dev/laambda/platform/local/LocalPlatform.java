@@ -1,7 +1,10 @@
 package dev.laambda.platform.local;
 
+import dev.laambda.platform.FunctionLogLine;
+import dev.laambda.platform.FunctionLogs;
 import dev.laambda.platform.FunctionPlatform;
 import dev.laambda.platform.FunctionSpec;
+import dev.laambda.platform.FunctionStatus;
 import dev.laambda.platform.InvokeResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +31,8 @@ public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
     private final int concurrency;
     private final Duration queueWait;
     private final Map<String, InstancePool> pools = new ConcurrentHashMap<>();
+    /** Kept per function, like a CloudWatch log group: the last 10,000 lines of each. */
+    private final FunctionLogs logs = new FunctionLogs(10_000);
     private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "idle-instance-reaper");
         thread.setDaemon(true);
@@ -56,11 +61,32 @@ public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
 
     @Override
     public InvokeResult invoke(FunctionSpec function, byte[] payload) {
-        return pool(function).invoke(payload);
+        InvokeResult result = pool(function).invoke(payload);
+        logs.append(function.functionName(), function.releaseVersion(), result.log());
+        return result;
+    }
+
+    @Override
+    public FunctionStatus status(String functionName) {
+        int warm = 0;
+        int busy = 0;
+        for (Map.Entry<String, InstancePool> pool : pools.entrySet()) {
+            if (pool.getKey().startsWith(functionName + "@")) {
+                warm += pool.getValue().idleCount();
+                busy += pool.getValue().busyCount();
+            }
+        }
+        return new FunctionStatus("Active", warm, busy);
+    }
+
+    @Override
+    public List<FunctionLogLine> logs(String functionName, int limit) {
+        return logs.tail(functionName, limit);
     }
 
     @Override
     public void remove(String appName) {
+        logs.removeApp(appName);
         pools.entrySet().removeIf(entry -> {
             boolean ofApp = entry.getKey().startsWith(appName + "-");
             if (ofApp) {
