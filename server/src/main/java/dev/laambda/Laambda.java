@@ -21,6 +21,14 @@ import dev.laambda.release.Invoker;
 import dev.laambda.platform.local.ArtifactUnpacker;
 import dev.laambda.platform.local.LocalPlatform;
 import dev.laambda.platform.local.RuntimeLauncher;
+import dev.laambda.platform.local.ContainerInstances;
+import dev.laambda.platform.local.HostInstances;
+import dev.laambda.platform.local.InstanceLauncher;
+import dev.laambda.platform.local.RunImages;
+import dev.laambda.docker.DockerEngine;
+import dev.laambda.build.Builder;
+import dev.laambda.build.BuildImages;
+import dev.laambda.build.DockerBuilder;
 import dev.laambda.store.AppLocks;
 import dev.laambda.store.ArtifactRepository;
 import dev.laambda.release.Apps;
@@ -82,6 +90,33 @@ public final class Laambda implements AutoCloseable {
         }
     }
 
+    /** Function instances as containers or host processes, as LAAMBDA_INSTANCES says (auto: containers when Docker answers). */
+    private static InstanceLauncher instances(ServerConfig config, DockerEngine.Connection docker) {
+        HostInstances host = new HostInstances(new RuntimeLauncher(config.buildpacksDir(), config.runtimesDir()));
+        return switch (config.instances()) {
+            case "process" -> host;
+            case "container" -> new ContainerInstances(docker.engine().orElseThrow(() -> new IllegalStateException(
+                    ServerConfig.INSTANCES + "=container, but there is " + docker.description())),
+                    new RunImages(config.imageSettings()));
+            default -> docker.engine().<InstanceLauncher>map(engine -> new ContainerInstances(engine,
+                    new RunImages(config.imageSettings()))).orElse(host);
+        };
+    }
+
+    /** Builds in containers or as host processes, as LAAMBDA_BUILDER says (auto: Docker when it answers). */
+    private static Builder builder(ServerConfig config, DockerEngine.Connection docker, BuildEnvironment environment) {
+        LocalBuilder local = new LocalBuilder(environment, config.buildTimeout());
+        return switch (config.builder()) {
+            case "local" -> local;
+            case "docker" -> new DockerBuilder(docker.engine().orElseThrow(() -> new IllegalStateException(
+                    ServerConfig.BUILDER + "=docker, but there is " + docker.description())),
+                    new BuildImages(config.imageSettings()), environment, config.buildpacksDir(), config.buildTimeout());
+            default -> docker.engine().<Builder>map(engine -> new DockerBuilder(engine,
+                    new BuildImages(config.imageSettings()), environment, config.buildpacksDir(), config.buildTimeout()))
+                    .orElse(local);
+        };
+    }
+
     /** Starts every part; {@code console} receives the one-time bootstrap token and the ready line. */
     public static Laambda start(ServerConfig config, PrintStream console) {
         List<AutoCloseable> parts = new ArrayList<>();
@@ -95,9 +130,10 @@ public final class Laambda implements AutoCloseable {
             Releases releases = new Releases(releaseRepository, cipher);
             GitRepos repos = new GitRepos(config.reposDir());
             FileArtifactStore artifactStore = new FileArtifactStore(config.artifactsDir());
+            DockerEngine.Connection docker = DockerEngine.connect();
+            log.info("event=docker {}", docker.description());
             LocalPlatform platform = new LocalPlatform(new ArtifactUnpacker(artifactStore, config.unpackedDir()),
-                    new RuntimeLauncher(config.buildpacksDir(), config.runtimesDir()), config.functionConcurrency(),
-                    config.idleTimeout());
+                    instances(config, docker), config.functionConcurrency(), config.idleTimeout());
             parts.add(0, platform);
             log.info("event=platform platform={}", platform.description());
             AppRepository appRepository = new AppRepository(database);
@@ -115,7 +151,7 @@ public final class Laambda implements AutoCloseable {
             BuildEnvironment buildEnvironment = new BuildEnvironment(System.getenv());
             Deployer deployer = new Deployer(new AppLocks(database), builds,
                     new Buildpacks(config.buildpacksDir(), config.buildpackOrder(), buildEnvironment),
-                    new LocalBuilder(buildEnvironment, config.buildTimeout()), new BuildCache(config.cacheDir()),
+                    builder(config, docker, buildEnvironment), new BuildCache(config.cacheDir()),
                     new ArtifactPacker(ArtifactPacker.LAMBDA_UNZIPPED_LIMIT), artifactStore,
                     new ArtifactRepository(database), releases, config.workspacesDir());
             SshGitServer ssh = SshGitServer.start(config.sshHost(), config.sshPort(), config.sshHostKeyFile(),

@@ -27,7 +27,10 @@ public record ServerConfig(
         List<String> buildpackOrder,
         Duration buildTimeout,
         int functionConcurrency,
-        Duration idleTimeout) {
+        Duration idleTimeout,
+        String builder,
+        String instances,
+        Map<String, String> imageSettings) {
 
     public static final String DATA = "LAAMBDA_DATA";
     public static final String HTTP_HOST = "LAAMBDA_HTTP_HOST";
@@ -44,6 +47,10 @@ public record ServerConfig(
     public static final String BUILD_TIMEOUT = "LAAMBDA_BUILD_TIMEOUT";
     public static final String FUNCTION_CONCURRENCY = "LAAMBDA_FUNCTION_CONCURRENCY";
     public static final String IDLE_TIMEOUT = "LAAMBDA_IDLE_TIMEOUT";
+    /** Where builds run: auto (Docker when its engine answers, else local), docker, local. */
+    public static final String BUILDER = "LAAMBDA_BUILDER";
+    /** How function instances run: auto (containers when Docker answers, else processes), container, process. */
+    public static final String INSTANCES = "LAAMBDA_INSTANCES";
 
     /** Reads and validates all settings; throws with every problem listed, each naming its setting. */
     public static ServerConfig fromEnvironment(Map<String, String> env) {
@@ -89,11 +96,26 @@ public record ServerConfig(
         if (concurrency < 1 || concurrency > 1000) {
             problems.add(FUNCTION_CONCURRENCY + " must be a number of instances from 1 to 1000");
         }
+        String builder = env.getOrDefault(BUILDER, "auto").strip();
+        if (!List.of("auto", "docker", "local").contains(builder)) {
+            problems.add(BUILDER + " must be auto, docker or local");
+        }
+        String instances = env.getOrDefault(INSTANCES, "auto").strip();
+        if (!List.of("auto", "container", "process").contains(instances)) {
+            problems.add(INSTANCES + " must be auto, container or process");
+        }
+        // Image names per runtime family: LAAMBDA_IMAGE_PYTHON (build), LAAMBDA_RUN_IMAGE_PYTHON (run), …
+        Map<String, String> images = new java.util.TreeMap<>();
+        env.forEach((name, value) -> {
+            if ((name.startsWith("LAAMBDA_IMAGE_") || name.startsWith("LAAMBDA_RUN_IMAGE_")) && !value.isBlank()) {
+                images.put(name, value.strip());
+            }
+        });
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Invalid server settings: " + String.join("; ", problems));
         }
         return new ServerConfig(dataDir, host, port, databaseUrl, masterKey, adminEmail, region, sshHost, sshPort, gitHost,
-                buildpacksDir, order, buildTimeout, concurrency, idleTimeout);
+                buildpacksDir, order, buildTimeout, concurrency, idleTimeout, builder, instances, Map.copyOf(images));
     }
 
     /** Next to the server jar (a release or the Docker image), else in the source tree the jar was built in. */

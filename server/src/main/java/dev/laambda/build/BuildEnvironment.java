@@ -36,6 +36,11 @@ public final class BuildEnvironment {
         this.forwarded = Map.copyOf(picked);
     }
 
+    /** The forwarded settings, for a build container's environment. */
+    public Map<String, String> forwarded() {
+        return forwarded;
+    }
+
     /** Replaces a process's environment with the forwarded settings plus {@code extra}. */
     public void applyTo(ProcessBuilder process, Map<String, String> extra) {
         Map<String, String> env = process.environment();

@@ -77,8 +77,12 @@ public final class Deployer {
                         Optional.ofNullable(config.values().get("LAAMBDA_BUILDPACK")), buildLog);
                 buildLog.accept("-----> " + detected.displayName() + " app detected");
                 buildLog.accept("-----> Building with " + builder.description());
+                // The build learns its target runtime as LAAMBDA_RUNTIME in ENV_DIR (and picks its image by it).
+                String runtime = runtime(app, config, detected);
+                Map<String, String> buildConfig = new java.util.HashMap<>(config.values());
+                buildConfig.put("LAAMBDA_RUNTIME", runtime);
                 builder.compile(detected.buildpack(), sourceDir, cache.dirFor(app.name(), detected.buildpack().name()),
-                        config.values(), buildLog);
+                        buildConfig, buildLog);
 
                 Map<String, String> processTypes = processTypes(sourceDir, detected, buildLog);
                 buildLog.accept("-----> Discovering process types: " + String.join(", ", processTypes.keySet()));
@@ -92,7 +96,6 @@ public final class Deployer {
                     buildLog.accept("       Over Lambda's 50 MB direct-upload limit: it will be uploaded through S3.");
                 }
 
-                String runtime = runtime(app, config, detected);
                 Release release = releases.deploy(app, pushedBy, gitSha, build.id(), packed.sha256(), processTypes, runtime);
                 source.recordDeployed();
                 buildLog.accept("-----> Released v" + release.version());

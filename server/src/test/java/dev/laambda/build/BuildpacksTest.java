@@ -33,7 +33,7 @@ class BuildpacksTest {
         Buildpacks.Detected detected = shipped.detect(app, Optional.empty(), line -> { });
         assertEquals("python", detected.buildpack().name());
         assertEquals("Python", detected.displayName());
-        assertEquals("python3.12", detected.buildpack().defaultRuntime());
+        assertEquals("python3.13", detected.buildpack().defaultRuntime());
         assertEquals(SHIPPED.resolve("python"), detected.buildpack().dir());
     }
 

@@ -69,7 +69,7 @@ class GitPushTest {
         for (JsonNode entry : formation) {
             assertEquals(1024, entry.get("memory_mb").asInt());
             assertEquals(10, entry.get("timeout_s").asInt());
-            assertEquals("python3.12", entry.get("runtime").asText());
+            assertEquals("python3.13", entry.get("runtime").asText());
         }
         JsonNode builds = api.get("/api/v1/apps/thumbs/builds").json();
         assertEquals("succeeded", builds.get(0).get("status").asText());

@@ -48,6 +48,14 @@ public final class TestServer implements AutoCloseable {
             env.put(ServerConfig.SSH_HOST, "127.0.0.1");
             env.put(ServerConfig.SSH_PORT, "0");
             env.put(ServerConfig.BUILDPACKS_DIR, Path.of("..", "buildpacks").toAbsolutePath().normalize().toString());
+            // Where builds and instances run, and the images, follow the test run's own settings
+            // (`LAAMBDA_INSTANCES=process mvn test` on a machine without Docker); auto by default.
+            System.getenv().forEach((name, value) -> {
+                if (name.equals(ServerConfig.BUILDER) || name.equals(ServerConfig.INSTANCES)
+                        || name.startsWith("LAAMBDA_IMAGE_") || name.startsWith("LAAMBDA_RUN_IMAGE_")) {
+                    env.put(name, value);
+                }
+            });
             env.putAll(extraEnv);
             ByteArrayOutputStream console = new ByteArrayOutputStream();
             Laambda laambda = Laambda.start(ServerConfig.fromEnvironment(env),

@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One execution environment of one function of one release: a runtime process with its own Runtime API
- * endpoint, Lambda's environment, and the function's output framed by START/END/REPORT lines.
+ * One execution environment of one function of one release: a runtime (process or container) with its own
+ * Runtime API endpoint, Lambda's environment, and the function's output framed by START/END/REPORT lines.
  * It serves one invocation at a time.
  */
 final class FunctionInstance implements AutoCloseable {
@@ -33,66 +33,38 @@ final class FunctionInstance implements AutoCloseable {
 
     private final FunctionSpec spec;
     private final RuntimeApiServer api;
-    private final Process process;
     private final long startedNanos;
     private final StringBuilder output = new StringBuilder();
+    private RuntimeProcess process;
     private boolean initReported;
     private volatile long lastUsedNanos = System.nanoTime();
     private volatile long linesRead;
 
-    private FunctionInstance(FunctionSpec spec, RuntimeApiServer api, Process process) {
+    private FunctionInstance(FunctionSpec spec, RuntimeApiServer api) {
         this.spec = spec;
         this.api = api;
-        this.process = process;
         this.startedNanos = System.nanoTime();
     }
 
-    static FunctionInstance start(FunctionSpec spec, Path codeDir, RuntimeLauncher launcher) {
-        RuntimeLauncher.Launch launch = launcher.launch(spec.runtime(), spec.handler(), codeDir);
+    static FunctionInstance start(FunctionSpec spec, Path codeDir, InstanceLauncher launcher) {
         RuntimeApiServer api = RuntimeApiServer.start();
+        FunctionInstance instance = new FunctionInstance(spec, api);
         try {
-            Path tmp = Files.createTempDirectory("laambda-tmp-" + spec.functionName());
-            ProcessBuilder builder = new ProcessBuilder(launch.command()).directory(codeDir.toFile()).redirectErrorStream(true);
-            Map<String, String> env = builder.environment();
-            env.clear();
-            env.putAll(lambdaEnvironment(spec, codeDir, api.address(), tmp));
-            env.putAll(spec.environment());
-            env.putAll(launch.environment());
-            FunctionInstance instance = new FunctionInstance(spec, api, builder.start());
-            instance.captureOutput();
-            instance.process.onExit().thenRun(() -> api.failAll(RuntimeApiServer.failure("Runtime.ExitError",
-                    "Runtime exited with error: exit status " + instance.process.exitValue())));
-            return instance;
-        } catch (IOException e) {
+            instance.process = launcher.start(spec, codeDir, api.address(), instance::collect);
+        } catch (RuntimeException e) {
             api.close();
-            throw new UncheckedIOException("Could not start " + spec.functionName() + ": " + e.getMessage(), e);
+            throw e;
         }
+        instance.process.exit().thenAccept(status -> api.failAll(RuntimeApiServer.failure("Runtime.ExitError",
+                "Runtime exited with error: exit status " + status)));
+        return instance;
     }
 
-    /** The environment Lambda gives every function (REFERENCE.md); the release's config is added on top. */
-    static Map<String, String> lambdaEnvironment(FunctionSpec spec, Path codeDir, String runtimeApi, Path tmp) {
-        Map<String, String> env = new HashMap<>();
-        env.put("PATH", "/usr/local/bin:/usr/bin/:/bin:/opt/bin");
-        env.put("LANG", "en_US.UTF-8");
-        env.put("TZ", ":UTC");
-        env.put("LD_LIBRARY_PATH", "/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib");
-        env.put("TMPDIR", tmp.toString());
-        env.put("HOME", tmp.toString());
-        env.put("_HANDLER", spec.handler());
-        env.put("AWS_REGION", spec.region());
-        env.put("AWS_DEFAULT_REGION", spec.region());
-        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_" + spec.runtime());
-        env.put("AWS_LAMBDA_FUNCTION_NAME", spec.functionName());
-        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(spec.memoryMb()));
-        env.put("AWS_LAMBDA_FUNCTION_VERSION", String.valueOf(spec.releaseVersion()));
-        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
-        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + spec.functionName());
-        env.put("AWS_LAMBDA_LOG_STREAM_NAME", Instant.now().toString().substring(0, 10).replace('-', '/')
-                + "/[" + spec.releaseVersion() + "]" + UUID.randomUUID().toString().replace("-", ""));
-        env.put("AWS_LAMBDA_RUNTIME_API", runtimeApi);
-        env.put("LAMBDA_TASK_ROOT", codeDir.toString());
-        env.put("LAMBDA_RUNTIME_DIR", codeDir.toString());
-        return env;
+    private void collect(String line) {
+        synchronized (output) {
+            output.append(line).append('\n');
+        }
+        linesRead++;
     }
 
     /** Runs one event; the instance is dead afterwards when it timed out or its runtime exited. */
@@ -135,7 +107,7 @@ final class FunctionInstance implements AutoCloseable {
         line(invocationLog, "END RequestId: " + requestId);
         String report = String.format(Locale.ROOT, "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\t"
                         + "Memory Size: %d MB\tMax Memory Used: %d MB", requestId, duration, (long) Math.ceil(duration),
-                spec.memoryMb(), maxMemoryUsedMb());
+                spec.memoryMb(), process.peakMemoryMb());
         if (!initReported) {
             initReported = true;
             report += String.format(Locale.ROOT, "\tInit Duration: %.2f ms", (start - startedNanos) / 1e6);
@@ -147,7 +119,7 @@ final class FunctionInstance implements AutoCloseable {
     }
 
     boolean alive() {
-        return process.isAlive();
+        return process.alive();
     }
 
     long idleNanos() {
@@ -156,27 +128,8 @@ final class FunctionInstance implements AutoCloseable {
 
     @Override
     public void close() {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+        process.close();
         api.close();
-    }
-
-    private void captureOutput() {
-        Thread reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    synchronized (output) {
-                        output.append(line).append('\n');
-                    }
-                    linesRead++;
-                }
-            } catch (IOException e) {
-                log.debug("event=instance_output_closed function={}", spec.functionName());
-            }
-        }, "instance-output-" + spec.functionName());
-        reader.setDaemon(true);
-        reader.start();
     }
 
     /**
@@ -195,20 +148,6 @@ final class FunctionInstance implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** The runtime process's peak resident memory (VmHWM), as Lambda's REPORT shows it. */
-    private long maxMemoryUsedMb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            log.debug("event=memory_unknown function={}", spec.functionName());
-        }
-        return 0;
     }
 
     private static void line(StringBuilder log, String line) {

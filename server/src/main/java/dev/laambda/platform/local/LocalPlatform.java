@@ -27,7 +27,7 @@ public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalPlatform.class);
 
     private final ArtifactUnpacker unpacker;
-    private final RuntimeLauncher launcher;
+    private final InstanceLauncher launcher;
     private final int concurrency;
     private final Duration queueWait;
     private final Map<String, InstancePool> pools = new ConcurrentHashMap<>();
@@ -39,7 +39,7 @@ public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
         return thread;
     });
 
-    public LocalPlatform(ArtifactUnpacker unpacker, RuntimeLauncher launcher, int concurrency, Duration idleTimeout) {
+    public LocalPlatform(ArtifactUnpacker unpacker, InstanceLauncher launcher, int concurrency, Duration idleTimeout) {
         this.unpacker = unpacker;
         this.launcher = launcher;
         this.concurrency = concurrency;
@@ -51,7 +51,7 @@ public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
 
     @Override
     public String description() {
-        return "local (runtime processes on this host)";
+        return "local (instances: " + launcher.description() + ")";
     }
 
     @Override

@@ -1,0 +1,90 @@
+package dev.laambda.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import dev.laambda.LaambdaException;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The Docker engine Laambda builds and runs functions in, reached over its socket (DOCKER_HOST when set,
+ * else /var/run/docker.sock) with docker-java.
+ */
+public final class DockerEngine {
+
+    private final DockerClient client;
+    private final String host;
+    private final String version;
+    private final Set<String> imagesSeen = ConcurrentHashMap.newKeySet();
+
+    private DockerEngine(DockerClient client, String host, String version) {
+        this.client = client;
+        this.host = host;
+        this.version = version;
+    }
+
+    /** The engine when one answers at DOCKER_HOST (or the default socket), else the reason it does not. */
+    public static Connection connect() {
+        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+        String host = config.getDockerHost().toString();
+        try {
+            ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
+                    .dockerHost(config.getDockerHost())
+                    .sslConfig(config.getSSLConfig())
+                    .connectionTimeout(Duration.ofSeconds(3))
+                    .responseTimeout(Duration.ofMinutes(30))
+                    .maxConnections(100)
+                    .build();
+            DockerClient client = DockerClientImpl.getInstance(config, http);
+            String version = client.versionCmd().exec().getVersion();
+            return new Connection(Optional.of(new DockerEngine(client, host, version)), "Docker " + version + " at " + host);
+        } catch (RuntimeException e) {
+            return new Connection(Optional.empty(), "no Docker engine at " + host + ": " + firstLine(e));
+        }
+    }
+
+    /** The outcome of {@link #connect()}: the engine, or why there is none, in one line. */
+    public record Connection(Optional<DockerEngine> engine, String description) {
+    }
+
+    public DockerClient client() {
+        return client;
+    }
+
+    /** "Docker 20.10.24 at unix:///var/run/docker.sock", for the logs and the push output. */
+    public String description() {
+        return "Docker " + version + " at " + host;
+    }
+
+    /**
+     * Checks that an image is present locally (no registry is asked: images come from buildpacks/stacks or
+     * the operator). Missing: a clear error naming the script that builds it and the setting that replaces it.
+     */
+    public void requireImage(String image, String kind, String setting) {
+        if (imagesSeen.contains(image)) {
+            return;
+        }
+        try {
+            client.inspectImageCmd(image).exec();
+            imagesSeen.add(image);
+        } catch (NotFoundException e) {
+            throw new LaambdaException(LaambdaException.Kind.UNAVAILABLE, "image_not_found", kind + " image '" + image
+                    + "' not found: run buildpacks/stacks/build.sh or set " + setting + ".");
+        } catch (RuntimeException e) {
+            throw new LaambdaException(LaambdaException.Kind.UNAVAILABLE, "docker_unavailable", "Docker engine at " + host
+                    + " did not answer (" + firstLine(e) + "): start it (scripts/docker-engine) and push again.");
+        }
+    }
+
+    static String firstLine(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.lines().findFirst().orElse(message).strip();
+    }
+}

@@ -1,0 +1,19 @@
+package dev.laambda.platform.local;
+
+import dev.laambda.platform.FunctionSpec;
+
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/** Starts the runtime of a function instance, as a host process or as a container. */
+public interface InstanceLauncher {
+
+    /**
+     * Starts the function's runtime against the Runtime API at {@code runtimeApi} (host:port), with the
+     * release's code in {@code codeDir}; each line the runtime writes goes to {@code output}.
+     */
+    RuntimeProcess start(FunctionSpec spec, Path codeDir, String runtimeApi, Consumer<String> output);
+
+    /** How instances run, for the server's log: "host processes", "containers (Docker 20.10 at …)". */
+    String description();
+}

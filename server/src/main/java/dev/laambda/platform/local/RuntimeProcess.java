@@ -1,0 +1,18 @@
+package dev.laambda.platform.local;
+
+import java.util.concurrent.CompletableFuture;
+
+/** The running runtime of one function instance: a host process or a container. Closing it kills it. */
+public interface RuntimeProcess extends AutoCloseable {
+
+    boolean alive();
+
+    /** Completes with the exit status when the runtime ends. */
+    CompletableFuture<Integer> exit();
+
+    /** Peak memory use so far, in MB, for the REPORT line; 0 when unknown. */
+    long peakMemoryMb();
+
+    @Override
+    void close();
+}
