@@ -158,7 +158,7 @@ public final class Laambda implements AutoCloseable {
                     new GitEndpoint(sshKeys, apps, repos, deployer));
             parts.add(0, ssh);
 
-            Routes routes = new Routes(accounts, sshKeys, apps, releases, builds, invoker, platform, config.gitHost(), ssh.port(), json,
+            Routes routes = new Routes(accounts, sshKeys, apps, releases, builds, invoker, platform, deployer, config.gitHost(), ssh.port(), json,
                     VERSION);
             ApiServer api = ApiServer.start(config.httpHost(), config.httpPort(), routes, accounts, json);
             parts.add(0, api);

@@ -18,7 +18,28 @@ final class BuildsCommands {
     }
 
     static List<Object> all(CliContext context) {
-        return List.of(new ListBuilds(context), new Info(context), new Functions(context));
+        return List.of(new ListBuilds(context), new Info(context), new ClearCache(context), new Functions(context));
+    }
+
+    @Command(name = "builds:cache:clear", description = "Clear the app's build cache: the next push installs every dependency again.")
+    static final class ClearCache implements Callable<Integer> {
+
+        private final CliContext context;
+
+        @Mixin
+        private AppOption appOption;
+
+        ClearCache(CliContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Integer call() {
+            String app = context.app(appOption);
+            context.api().delete(ApiClient.path("apps", app, "build-cache"));
+            context.out().println("Build cache of " + app + " cleared: the next push builds from scratch.");
+            return 0;
+        }
     }
 
     @Command(name = "builds", description = "List an app's builds, newest first.")

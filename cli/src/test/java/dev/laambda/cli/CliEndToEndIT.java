@@ -116,6 +116,7 @@ class CliEndToEndIT {
         assertTrue(functions.out().contains("thumbs-resize"), functions.out());
         assertTrue(functions.out().contains("STATE") && functions.out().contains("Active"), functions.out());
         CliJar.Result builds = ok(laambda.run(repo, "builds"), "succeeded");
+        ok(laambda.run(repo, "builds:cache:clear"), "Build cache of thumbs cleared");
         String buildId = builds.out().lines().skip(1).findFirst().orElseThrow().split("\\s+")[0];
         ok(laambda.run(repo, "builds:info", buildId), "-----> Released v2");
 

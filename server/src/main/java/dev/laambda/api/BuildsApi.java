@@ -2,6 +2,7 @@ package dev.laambda.api;
 
 import dev.laambda.LaambdaException;
 import dev.laambda.release.Apps;
+import dev.laambda.release.Deployer;
 import dev.laambda.store.App;
 import dev.laambda.store.BuildRepository;
 import io.javalin.http.Context;
@@ -11,10 +12,19 @@ final class BuildsApi {
 
     private final Apps apps;
     private final BuildRepository builds;
+    private final Deployer deployer;
 
-    BuildsApi(Apps apps, BuildRepository builds) {
+    BuildsApi(Apps apps, BuildRepository builds, Deployer deployer) {
         this.apps = apps;
         this.builds = builds;
+        this.deployer = deployer;
+    }
+
+    /** DELETE …/build-cache: the next push builds with cold caches. */
+    void clearCache(Context ctx) {
+        App app = apps.get(Caller.of(ctx), ctx.pathParam("app"));
+        deployer.clearBuildCache(app, waiting -> { });
+        ctx.json(java.util.Map.of("app", app.name(), "build_cache", "cleared"));
     }
 
     void list(Context ctx) {

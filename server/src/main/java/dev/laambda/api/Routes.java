@@ -6,6 +6,7 @@ import dev.laambda.account.SshKeys;
 import dev.laambda.store.BuildRepository;
 import dev.laambda.platform.FunctionPlatform;
 import dev.laambda.release.Apps;
+import dev.laambda.release.Deployer;
 import dev.laambda.release.Invoker;
 import dev.laambda.release.Releases;
 import io.javalin.http.Context;
@@ -27,14 +28,14 @@ public final class Routes {
     private final GatewayApi gateway;
 
     public Routes(Accounts accounts, SshKeys sshKeys, Apps apps, Releases releases, BuildRepository builds,
-                  Invoker invoker, FunctionPlatform platform, Optional<String> gitHost, int sshPort, ObjectMapper json, String version) {
+                  Invoker invoker, FunctionPlatform platform, Deployer deployer, Optional<String> gitHost, int sshPort, ObjectMapper json, String version) {
         FunctionsApi functions = new FunctionsApi(apps, invoker, releases, platform);
         AwsInvokeApi awsInvoke = new AwsInvokeApi(apps, functions);
         this.gateway = new GatewayApi(invoker);
         UsersApi users = new UsersApi(accounts, json);
         TokensApi tokens = new TokensApi(accounts, json);
         KeysApi keys = new KeysApi(sshKeys, json);
-        BuildsApi buildsApi = new BuildsApi(apps, builds);
+        BuildsApi buildsApi = new BuildsApi(apps, builds, deployer);
         AppsApi appsApi = new AppsApi(apps, new GitUrls(gitHost, sshPort), json);
         AccessApi access = new AccessApi(apps, json);
         ConfigApi config = new ConfigApi(apps, releases, json);
@@ -94,6 +95,8 @@ public final class Routes {
                 buildsApi::list);
         add(HandlerType.GET, API + "/apps/{app}/builds/{id}", "One build with its log", "builds", true, null, 200,
                 buildsApi::info);
+        add(HandlerType.DELETE, API + "/apps/{app}/build-cache", "Clear the app's build cache: the next push builds cold",
+                "builds", true, null, 200, buildsApi::clearCache);
 
         add(HandlerType.POST, API + "/apps/{app}/functions/{entry}/invoke",
                 "Invoke a function of the current release (body: the event; X-Amz-Log-Type: Tail or ?log=tail)",

@@ -121,6 +121,17 @@ public final class Deployer {
         }
     }
 
+    /**
+     * Empties an app's build cache (every buildpack's), so the next push builds from scratch. Waits for a
+     * build of the app that is running, under the same per-app lock.
+     */
+    public void clearBuildCache(App app, Consumer<String> waiting) {
+        try (AppLocks.Held lock = locks.lock(app.id(), () -> waiting.accept("waiting for a build of " + app.name()))) {
+            cache.clear(app.name());
+            log.info("event=build_cache_cleared app={}", app.name());
+        }
+    }
+
     /** The Procfile's entries, else the buildpack's default_process_types (Heroku's rule), else an error. */
     private Map<String, String> processTypes(Path sourceDir, Buildpacks.Detected detected, Consumer<String> out)
             throws IOException {

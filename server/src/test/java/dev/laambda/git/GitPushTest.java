@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.zip.ZipFile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,6 +83,20 @@ class GitPushTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    @Test
+    void clearingTheBuildCacheEmptiesItAndTheNextPushStillBuilds() {
+        Path repo = newApp("cached", THUMBS_APP);
+        assertTrue(push(repo).ok());
+        Path cache = server.dataDir().resolve("cache").resolve("cached");
+        assertTrue(Files.isDirectory(cache.resolve("python")), "the Python buildpack's cache is kept between pushes");
+        assertEquals(200, api.delete("/api/v1/apps/cached/build-cache").status());
+        assertFalse(Files.exists(cache), "the build cache is gone");
+        assertEquals(404, api.delete("/api/v1/apps/nobody/build-cache").status());
+        developer.writeAndCommit(repo, Map.of("extra.py", "X = 1\n"), "change");
+        TestGit.Result rebuilt = push(repo);
+        assertTrue(rebuilt.ok(), rebuilt.output());
     }
 
     @Test
