@@ -131,7 +131,7 @@ public final class Laambda implements AutoCloseable {
             GitRepos repos = new GitRepos(config.reposDir());
             FileArtifactStore artifactStore = new FileArtifactStore(config.artifactsDir());
             DockerEngine.Connection docker = DockerEngine.connect();
-            log.info("event=docker {}", docker.description());
+            log.info("event=docker engine=\"{}\"", docker.description());
             LocalPlatform platform = new LocalPlatform(new ArtifactUnpacker(artifactStore, config.unpackedDir()),
                     instances(config, docker), config.functionConcurrency(), config.idleTimeout());
             parts.add(0, platform);
@@ -149,9 +149,11 @@ public final class Laambda implements AutoCloseable {
             Invoker invoker = new Invoker(appRepository, releaseRepository, releases, platform);
 
             BuildEnvironment buildEnvironment = new BuildEnvironment(System.getenv());
+            Builder builder = builder(config, docker, buildEnvironment);
+            log.info("event=builder builder={}", builder.description());
             Deployer deployer = new Deployer(new AppLocks(database), builds,
                     new Buildpacks(config.buildpacksDir(), config.buildpackOrder(), buildEnvironment),
-                    builder(config, docker, buildEnvironment), new BuildCache(config.cacheDir()),
+                    builder, new BuildCache(config.cacheDir()),
                     new ArtifactPacker(ArtifactPacker.LAMBDA_UNZIPPED_LIMIT), artifactStore,
                     new ArtifactRepository(database), releases, config.workspacesDir());
             SshGitServer ssh = SshGitServer.start(config.sshHost(), config.sshPort(), config.sshHostKeyFile(),
