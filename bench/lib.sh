@@ -11,6 +11,8 @@ start_laambda() {
   export GIT_SSH_COMMAND="ssh -i $work/key -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
   export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@localhost GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@localhost
   http_port=$(free_port); ssh_port=$(free_port)
+  # Like for like with the comparison (a host process): host builds and instances unless the caller says otherwise.
+  LAAMBDA_BUILDER="${LAAMBDA_BUILDER:-local}" LAAMBDA_INSTANCES="${LAAMBDA_INSTANCES:-process}" \
   LAAMBDA_DATA="$work/server" LAAMBDA_HTTP_HOST=127.0.0.1 LAAMBDA_HTTP_PORT=$http_port LAAMBDA_SSH_HOST=127.0.0.1 \
     LAAMBDA_SSH_PORT=$ssh_port java -jar "$root/server/target/laambda-server-all.jar" > "$work/server.log" 2>&1 &
   server_pid=$!

@@ -37,6 +37,7 @@ public final class Container implements AutoCloseable {
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private final CompletableFuture<Void> outputEnded = new CompletableFuture<>();
     private volatile boolean closed;
+    private volatile long pid = -1;
 
     private Container(DockerClient client, String id) {
         this.client = client;
@@ -85,6 +86,8 @@ public final class Container implements AutoCloseable {
         try {
             container.attach(output);
             client.startContainerCmd(container.id).exec();
+            Long pid = client.inspectContainerCmd(container.id).exec().getState().getPidLong();
+            container.pid = pid == null ? -1 : pid;
             container.watchExit();
             return container;
         } catch (RuntimeException e) {
@@ -107,6 +110,11 @@ public final class Container implements AutoCloseable {
         return outputEnded;
     }
 
+    /** The container's main process id on the host, -1 when unknown. */
+    public long pid() {
+        return pid;
+    }
+
     public boolean running() {
         return !exit.isDone() && !closed;
     }
@@ -117,11 +125,10 @@ public final class Container implements AutoCloseable {
      */
     public long peakMemoryMb() {
         try {
-            Long pid = client.inspectContainerCmd(id).exec().getState().getPidLong();
-            if (pid == null || pid <= 0) {
+            if (pid <= 0) {
                 return 0;
             }
-            List<String> cgroups = Files.readAllLines(Path.of("/proc", pid.toString(), "cgroup"));
+            List<String> cgroups = Files.readAllLines(Path.of("/proc", String.valueOf(pid), "cgroup"));
             for (String line : cgroups) {
                 String[] fields = line.split(":", 3);
                 if (fields.length == 3 && fields[1].equals("memory")) {

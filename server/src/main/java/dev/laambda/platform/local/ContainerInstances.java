@@ -67,6 +67,11 @@ public final class ContainerInstances implements InstanceLauncher {
         }
 
         @Override
+        public long pid() {
+            return container.pid();
+        }
+
+        @Override
         public long peakMemoryMb() {
             return container.peakMemoryMb();
         }

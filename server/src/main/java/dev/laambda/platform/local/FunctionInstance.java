@@ -5,17 +5,13 @@ import dev.laambda.platform.InvokeResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -35,6 +31,11 @@ final class FunctionInstance implements AutoCloseable {
     private final RuntimeApiServer api;
     private final long startedNanos;
     private final StringBuilder output = new StringBuilder();
+    /** Starts the marker line awaitOutputDrained writes into the runtime's stdout; never in a function's output. */
+    private static final String DRAIN_MARK = "\u0001laambda-output-drained-";
+    private final java.util.concurrent.atomic.AtomicLong marks = new java.util.concurrent.atomic.AtomicLong();
+    private volatile CompletableFuture<Void> drained;
+    private volatile String expectedMark = "";
     private RuntimeProcess process;
     private boolean initReported;
     private volatile long lastUsedNanos = System.nanoTime();
@@ -61,6 +62,22 @@ final class FunctionInstance implements AutoCloseable {
     }
 
     private void collect(String line) {
+        int mark = line.indexOf(DRAIN_MARK);
+        if (mark >= 0) {
+            // Our own marker (see awaitOutputDrained), after whatever partial line the function left.
+            if (mark > 0) {
+                append(line.substring(0, mark));
+            }
+            CompletableFuture<Void> waiting = drained;
+            if (waiting != null && line.endsWith(expectedMark)) {
+                waiting.complete(null);
+            }
+            return;
+        }
+        append(line);
+    }
+
+    private void append(String line) {
         synchronized (output) {
             output.append(line).append('\n');
         }
@@ -99,11 +116,11 @@ final class FunctionInstance implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+        double duration = (System.nanoTime() - start) / 1e6;
         awaitOutputDrained();
         synchronized (output) {
             invocationLog.append(output);
         }
-        double duration = (System.nanoTime() - start) / 1e6;
         line(invocationLog, "END RequestId: " + requestId);
         String report = String.format(Locale.ROOT, "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\t"
                         + "Memory Size: %d MB\tMax Memory Used: %d MB", requestId, duration, (long) Math.ceil(duration),
@@ -133,10 +150,33 @@ final class FunctionInstance implements AutoCloseable {
     }
 
     /**
-     * A runtime writes its last lines just before it posts the result, so they are already in the pipe:
-     * wait until the output reader has gone 2 ms without a new line (at most 20 ms).
+     * A runtime writes its last lines just before it posts the result, so they are in its output pipe but
+     * maybe not yet read. Writing a marker line into that same pipe (/proc/PID/fd/1: the runtime's own
+     * stdout, FIFO) and waiting until the reader reaches it proves everything before it has been read.
+     * Where the pipe cannot be opened (another user's process), wait until the output has been quiet for
+     * 2 ms instead (at most 20 ms).
      */
     private void awaitOutputDrained() {
+        long pid = process.pid();
+        if (pid > 0) {
+            String mark = DRAIN_MARK + marks.incrementAndGet();
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            expectedMark = mark;
+            drained = done;
+            try {
+                Files.write(Path.of("/proc", String.valueOf(pid), "fd", "1"), (mark + "\n").getBytes(StandardCharsets.UTF_8),
+                        StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+                done.get(200, TimeUnit.MILLISECONDS);
+                return;
+            } catch (IOException | ExecutionException | TimeoutException e) {
+                log.debug("event=drain_marker_unavailable function={} error={}", spec.functionName(), e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                drained = null;
+            }
+        }
         try {
             for (int i = 0; i < 10; i++) {
                 long before = linesRead;

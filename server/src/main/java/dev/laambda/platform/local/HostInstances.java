@@ -93,6 +93,11 @@ public final class HostInstances implements InstanceLauncher {
             return exit;
         }
 
+        @Override
+        public long pid() {
+            return process.pid();
+        }
+
         /** The process's peak resident memory (VmHWM). */
         @Override
         public long peakMemoryMb() {

@@ -10,6 +10,9 @@ public interface RuntimeProcess extends AutoCloseable {
     /** Completes with the exit status when the runtime ends. */
     CompletableFuture<Integer> exit();
 
+    /** The runtime's main process id on this host (a container's too), or -1 when it cannot be known. */
+    long pid();
+
     /** Peak memory use so far, in MB, for the REPORT line; 0 when unknown. */
     long peakMemoryMb();
 
