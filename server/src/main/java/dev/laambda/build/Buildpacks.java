@@ -91,6 +91,24 @@ public final class Buildpacks {
         return Optional.of(types);
     }
 
+    /**
+     * The Lambda runtime the app asks for, by a buildpack's optional {@code bin/runtime BUILD_DIR} (a Laambda
+     * addition to the Heroku API): it prints a runtime such as python3.12 read from the app's files
+     * (runtime.txt, .python-version, …), or exits 1 with a one-line reason the push shows. Empty: no opinion.
+     */
+    public Optional<String> requestedRuntime(Buildpack buildpack, Path buildDir) {
+        if (!Files.isExecutable(buildpack.bin("runtime"))) {
+            return Optional.empty();
+        }
+        ProcessResult result = run(buildpack, "runtime", buildDir);
+        String line = result.output().lines().findFirst().orElse("").trim();
+        if (result.exitCode() != 0) {
+            throw LaambdaException.invalid("unsupported_runtime", line.isEmpty()
+                    ? buildpack.name() + " bin/runtime refused the app's runtime." : line);
+        }
+        return line.isEmpty() ? Optional.empty() : Optional.of(line);
+    }
+
     /** Names of the installed buildpacks: those in the detect order first, in that order, then the rest by name. */
     public List<String> available() {
         List<String> names = new ArrayList<>();

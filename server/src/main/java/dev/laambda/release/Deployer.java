@@ -78,7 +78,8 @@ public final class Deployer {
                 buildLog.accept("-----> " + detected.displayName() + " app detected");
                 buildLog.accept("-----> Building with " + builder.description());
                 // The build learns its target runtime as LAAMBDA_RUNTIME in ENV_DIR (and picks its image by it).
-                String runtime = runtime(app, config, detected);
+                String runtime = runtime(app, config, detected, sourceDir);
+                buildLog.accept("-----> Runtime " + runtime);
                 Map<String, String> buildConfig = new java.util.HashMap<>(config.values());
                 buildConfig.put("LAAMBDA_RUNTIME", runtime);
                 builder.compile(detected.buildpack(), sourceDir, cache.dirFor(app.name(), detected.buildpack().name()),
@@ -153,12 +154,19 @@ public final class Deployer {
                 : String.format(java.util.Locale.ROOT, "%.1f MB", bytes / 1_000_000.0);
     }
 
-    /** The app's pinned runtime, else the LAAMBDA_RUNTIME config var, else the buildpack's default. */
-    private static String runtime(App app, ConfigVars config, Buildpacks.Detected detected) {
+    /**
+     * The app's pinned runtime, else the LAAMBDA_RUNTIME config var, else what the app's files ask for
+     * (the buildpack's bin/runtime: runtime.txt, .python-version, …), else the buildpack's default.
+     */
+    private String runtime(App app, ConfigVars config, Buildpacks.Detected detected, Path sourceDir) {
         if (app.runtime() != null) {
             return app.runtime();
         }
-        return Optional.ofNullable(config.values().get("LAAMBDA_RUNTIME")).orElse(detected.buildpack().defaultRuntime());
+        String configured = config.values().get("LAAMBDA_RUNTIME");
+        if (configured != null) {
+            return configured;
+        }
+        return buildpacks.requestedRuntime(detected.buildpack(), sourceDir).orElse(detected.buildpack().defaultRuntime());
     }
 
     private static void deleteWorkspace(Path dir) {

@@ -69,7 +69,7 @@ class PythonBuildpackTest {
         Files.writeString(app.resolve("app.py"), "def handler(event, context):\n    return 'hi'\n");
         List<String> out = new ArrayList<>();
         builder.compile(python(app), app, cache("plain"), Map.of(), out::add);
-        assertEquals(List.of("-----> No requirements.txt: nothing to install"), out);
+        assertEquals(List.of("-----> No requirements.txt, Pipfile.lock or poetry.lock: nothing to install"), out);
     }
 
     @Test
@@ -85,6 +85,79 @@ class PythonBuildpackTest {
         String pipError = "       ERROR: No matching distribution found for laambda-no-such-package-xyz==1.0";
         assertTrue(out.contains(pipError), out.toString());
         assertTrue(e.lastLines().contains(pipError), e.lastLines().toString());
+    }
+
+    private static final String SIX_WHEEL_SHA256 = "sha256:8abb2f1d86890a2dfb989f9a77cfcfd3e47c2a354b01111771326f8aa26e0254";
+
+    @Test
+    void aPipfileLockInstallsItsDefaultPackagesPinnedAndHashChecked() throws Exception {
+        Path app = Files.createDirectories(temp.resolve("pipenv"));
+        Files.writeString(app.resolve("app.py"), "import six\n");
+        Files.writeString(app.resolve("Pipfile"), "[packages]\nsix = \"==1.16.0\"\n");
+        Files.writeString(app.resolve("Pipfile.lock"), """
+                {"_meta": {"requires": {"python_version": "3.13"}, "hash": {"sha256": "x"}, "pipfile-spec": 6, "sources": []},
+                 "default": {"six": {"hashes": ["%s"], "version": "==1.16.0"}},
+                 "develop": {"laambda-no-such-dev-tool": {"hashes": ["sha256:00"], "version": "==9.9"}}}
+                """.formatted(SIX_WHEEL_SHA256));
+        List<String> out = new ArrayList<>();
+        builder.compile(python(app), app, cache("pipenv"), Map.of(), out::add);
+        assertTrue(out.contains("-----> Installing dependencies from Pipfile.lock"), out.toString());
+        assertTrue(Files.isRegularFile(app.resolve("six.py")), out.toString());
+        assertEquals(Optional.of("python3.13"), buildpacks.requestedRuntime(python(app), app));
+    }
+
+    @Test
+    void aPoetryLockInstallsItsMainGroupOnly() throws Exception {
+        Path app = Files.createDirectories(temp.resolve("poetry"));
+        Files.writeString(app.resolve("app.py"), "import six\n");
+        Files.writeString(app.resolve("pyproject.toml"), "[tool.poetry]\nname = \"demo\"\n");
+        Files.writeString(app.resolve("poetry.lock"), """
+                [[package]]
+                name = "six"
+                version = "1.16.0"
+                description = "Python 2 and 3 compatibility utilities"
+                optional = false
+                python-versions = ">=2.7"
+                groups = ["main"]
+                files = [{file = "six-1.16.0-py2.py3-none-any.whl", hash = "%s"}]
+
+                [[package]]
+                name = "laambda-no-such-dev-tool"
+                version = "9.9"
+                description = "a dev dependency, never installed"
+                optional = false
+                python-versions = ">=3.8"
+                groups = ["dev"]
+                files = []
+                """.formatted(SIX_WHEEL_SHA256));
+        List<String> out = new ArrayList<>();
+        builder.compile(python(app), app, cache("poetry"), Map.of(), out::add);
+        assertTrue(out.contains("-----> Installing dependencies from poetry.lock"), out.toString());
+        assertTrue(Files.isRegularFile(app.resolve("six.py")), out.toString());
+    }
+
+    @Test
+    void aPipfileWithoutItsLockIsRefusedWithWhatToDo() throws Exception {
+        Path app = Files.createDirectories(temp.resolve("unlocked"));
+        Files.writeString(app.resolve("Pipfile"), "[packages]\nsix = \"*\"\n");
+        List<String> out = new ArrayList<>();
+        assertThrows(BuildFailedException.class, () -> builder.compile(python(app), app, cache("unlocked"), Map.of(), out::add));
+        assertTrue(out.contains(" !     Pipfile without Pipfile.lock: run 'pipenv lock' and commit Pipfile.lock."), out.toString());
+    }
+
+    @Test
+    void runtimeTxtOrPythonVersionPicksTheRuntime() throws Exception {
+        Path app = app("versioned");
+        assertEquals(Optional.empty(), buildpacks.requestedRuntime(python(app), app), "no version named: the default");
+        Files.writeString(app.resolve(".python-version"), "3.12.4\n");
+        assertEquals(Optional.of("python3.12"), buildpacks.requestedRuntime(python(app), app));
+        Files.writeString(app.resolve("runtime.txt"), "python-3.11\n");
+        assertEquals(Optional.of("python3.11"), buildpacks.requestedRuntime(python(app), app), "runtime.txt comes first");
+        Files.writeString(app.resolve("runtime.txt"), "python-2.7.18\n");
+        dev.laambda.LaambdaException refused = assertThrows(dev.laambda.LaambdaException.class,
+                () -> buildpacks.requestedRuntime(python(app), app));
+        assertEquals("runtime.txt asks for Python '2.7.18': Lambda runs Python 3.9 to 3.13 (write e.g. python-3.13 in "
+                + "runtime.txt).", refused.getMessage());
     }
 
     private Buildpack python(Path app) {
