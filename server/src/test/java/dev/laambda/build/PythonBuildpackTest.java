@@ -64,6 +64,27 @@ class PythonBuildpackTest {
     }
 
     @Test
+    void aSecondBuildWithUnchangedRequirementsCopiesTheCachedTreeAndGivesTheSameArtifact() throws Exception {
+        Path cache = cache("shared");
+        Path cold = app("cold");
+        builder.compile(python(cold), cold, cache, Map.of(), line -> { });
+        Path warm = app("warm");
+        List<String> out = new ArrayList<>();
+        builder.compile(python(warm), warm, cache, Map.of(), out::add);
+
+        assertTrue(out.contains("-----> Using cached dependencies (requirements unchanged)"), out.toString());
+        assertFalse(out.stream().anyMatch(line -> line.contains("Successfully installed")), "pip did not run: " + out);
+        ArtifactPacker packer = new ArtifactPacker(ArtifactPacker.LAMBDA_UNZIPPED_LIMIT);
+        assertEquals(packer.pack(cold, temp.resolve("cold.zip"), line -> { }).sha256(),
+                packer.pack(warm, temp.resolve("warm.zip"), line -> { }).sha256(), "warm and cold cache: same bytes");
+
+        Files.writeString(warm.resolve("requirements.txt"), "six==1.15.0\n");
+        List<String> changed = new ArrayList<>();
+        builder.compile(python(warm), warm, cache, Map.of(), changed::add);
+        assertTrue(changed.stream().anyMatch(line -> line.contains("Successfully installed six-1.15.0")), changed.toString());
+    }
+
+    @Test
     void anAppWithoutRequirementsHasNothingToInstall() throws Exception {
         Path app = Files.createDirectories(temp.resolve("plain"));
         Files.writeString(app.resolve("app.py"), "def handler(event, context):\n    return 'hi'\n");
