@@ -90,6 +90,17 @@ public final class Laambda implements AutoCloseable {
         }
     }
 
+    /** This server among others sharing a Docker engine: its host name and data directory. */
+    private static String serverIdentity(ServerConfig config) {
+        String host;
+        try {
+            host = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (java.io.IOException e) {
+            host = System.getenv().getOrDefault("HOSTNAME", "localhost");
+        }
+        return host + ":" + config.dataDir();
+    }
+
     /** Function instances as containers or host processes, as LAAMBDA_INSTANCES says (auto: containers when Docker answers). */
     private static InstanceLauncher instances(ServerConfig config, DockerEngine.Connection docker) {
         HostInstances host = new HostInstances(new RuntimeLauncher(config.buildpacksDir(), config.runtimesDir()));
@@ -130,8 +141,14 @@ public final class Laambda implements AutoCloseable {
             Releases releases = new Releases(releaseRepository, cipher);
             GitRepos repos = new GitRepos(config.reposDir());
             FileArtifactStore artifactStore = new FileArtifactStore(config.artifactsDir());
-            DockerEngine.Connection docker = DockerEngine.connect();
+            DockerEngine.Connection docker = DockerEngine.connect(serverIdentity(config));
             log.info("event=docker engine=\"{}\"", docker.description());
+            docker.engine().ifPresent(engine -> {
+                int removed = engine.removeLeftovers();
+                if (removed > 0) {
+                    log.warn("event=leftover_containers_removed count={}", removed);
+                }
+            });
             LocalPlatform platform = new LocalPlatform(new ArtifactUnpacker(artifactStore, config.unpackedDir()),
                     instances(config, docker), config.functionConcurrency(), config.idleTimeout());
             parts.add(0, platform);

@@ -65,7 +65,7 @@ public final class Container implements AutoCloseable {
         }
         CreateContainerCmd create = client.createContainerCmd(spec.image())
                 .withName(spec.namePrefix().orElse("laambda") + "-" + UUID.randomUUID().toString().substring(0, 12))
-                .withLabels(Map.of("dev.laambda", "true"))
+                .withLabels(Map.of(DockerEngine.OWNER_LABEL, engine.owner()))
                 .withEnv(spec.environment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
                 .withHostConfig(host)
                 .withAttachStdout(true)

@@ -9,6 +9,8 @@ import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.laambda.LaambdaException;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,19 +21,27 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class DockerEngine {
 
+    /** The label every container of this server carries: which server (host and data dir) started it. */
+    public static final String OWNER_LABEL = "dev.laambda.owner";
+
     private final DockerClient client;
     private final String host;
     private final String version;
+    private final String owner;
     private final Set<String> imagesSeen = ConcurrentHashMap.newKeySet();
 
-    private DockerEngine(DockerClient client, String host, String version) {
+    private DockerEngine(DockerClient client, String host, String version, String owner) {
         this.client = client;
         this.host = host;
         this.version = version;
+        this.owner = owner;
     }
 
-    /** The engine when one answers at DOCKER_HOST (or the default socket), else the reason it does not. */
-    public static Connection connect() {
+    /**
+     * The engine when one answers at DOCKER_HOST (or the default socket), else the reason it does not.
+     * {@code owner} names this server among others sharing the engine (its host and data dir).
+     */
+    public static Connection connect(String owner) {
         DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
         String host = config.getDockerHost().toString();
         try {
@@ -44,7 +54,8 @@ public final class DockerEngine {
                     .build();
             DockerClient client = DockerClientImpl.getInstance(config, http);
             String version = client.versionCmd().exec().getVersion();
-            return new Connection(Optional.of(new DockerEngine(client, host, version)), "Docker " + version + " at " + host);
+            return new Connection(Optional.of(new DockerEngine(client, host, version, owner)),
+                    "Docker " + version + " at " + host);
         } catch (RuntimeException e) {
             return new Connection(Optional.empty(), "no Docker engine at " + host + ": " + firstLine(e));
         }
@@ -56,6 +67,22 @@ public final class DockerEngine {
 
     public DockerClient client() {
         return client;
+    }
+
+    String owner() {
+        return owner;
+    }
+
+    /**
+     * Removes the containers an earlier run of this server left behind (it was killed mid-build or with
+     * instances running); returns how many.
+     */
+    public int removeLeftovers() {
+        List<String> ids = client.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(OWNER_LABEL, owner)).exec().stream()
+                .map(com.github.dockerjava.api.model.Container::getId).toList();
+        ids.forEach(id -> client.removeContainerCmd(id).withForce(true).exec());
+        return ids.size();
     }
 
     /** "Docker 20.10.24 at unix:///var/run/docker.sock", for the logs and the push output. */

@@ -56,6 +56,13 @@ class CrashDuringBuildTest {
         try (TestServer restarted = TestServer.start(Map.of("LAAMBDA_DATA", data.toString(), "DATABASE_URL", databaseUrl,
                 "LAAMBDA_BUILDPACKS_DIR", buildpacks.toString(), "LAAMBDA_BUILDPACKS", "slow"))) {
             TestApi admin = restarted.as(token);
+            // A build container the killed server left running is removed by the restarted one.
+            dev.laambda.docker.DockerEngine.connect("crash-test").engine().ifPresent(docker -> assertEquals(0,
+                    docker.client().listContainersCmd().withShowAll(true).withLabelFilter(List.of(
+                            dev.laambda.docker.DockerEngine.OWNER_LABEL)).exec().stream()
+                            .filter(c -> c.getLabels().get(dev.laambda.docker.DockerEngine.OWNER_LABEL)
+                                    .endsWith(":" + data.toAbsolutePath()))
+                            .count()));
             JsonNode build = admin.get("/api/v1/apps/crashy/builds").json().get(0);
             assertEquals("failed", build.get("status").asText());
             assertTrue(admin.get("/api/v1/apps/crashy/builds/" + build.get("id").asLong()).json().get("log").asText()

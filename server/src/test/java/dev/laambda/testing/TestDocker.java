@@ -16,7 +16,7 @@ public final class TestDocker {
     }
 
     public static DockerEngine require() {
-        DockerEngine.Connection docker = DockerEngine.connect();
+        DockerEngine.Connection docker = DockerEngine.connect("laambda-tests");
         if (docker.engine().isEmpty()) {
             if ("1".equals(System.getenv("LAAMBDA_TESTS_REQUIRE_DOCKER"))) {
                 fail("These tests need Docker and LAAMBDA_TESTS_REQUIRE_DOCKER=1, but there is " + docker.description());
