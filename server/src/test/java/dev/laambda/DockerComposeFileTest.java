@@ -26,10 +26,16 @@ class DockerComposeFileTest {
     }
 
     @Test
-    void theServerGetsADatabaseUrlPointingAtTheComposePostgres() throws IOException {
+    void theServerGetsADatabaseUrlPointingAtTheComposePostgresAndSharesTheHostsNetworkAndPaths() throws IOException {
         String compose = Files.readString(ROOT.resolve("docker-compose.yml"));
-        assertTrue(compose.contains("DATABASE_URL: postgres://laambda:${POSTGRES_PASSWORD:-laambda}@postgres:5432/laambda"));
+        // On the host's network (its instances reach the Runtime API on loopback), PostgreSQL published on loopback.
+        assertTrue(compose.contains("network_mode: host"));
+        assertTrue(compose.contains("\"127.0.0.1:5432:5432\""));
+        assertTrue(compose.contains("DATABASE_URL: postgres://laambda:${POSTGRES_PASSWORD:-laambda}@127.0.0.1:5432/laambda"));
         assertTrue(compose.contains("condition: service_healthy"));
+        // Build and instance containers mount the data dir and buildpacks by host path: the same path inside.
+        assertTrue(compose.contains("- /var/lib/laambda:/var/lib/laambda"));
+        assertTrue(compose.contains("- /var/run/docker.sock:/var/run/docker.sock"));
     }
 
     /** The Compose v2 plugin when present, else the standalone docker-compose that ./run-tests installs. */

@@ -69,7 +69,7 @@ public final class DockerBuilder implements Builder {
         docker.requireImage(image.name(), "Build", image.setting());
         out.accept("-----> Build image " + image.name());
         RecentLines recent = new RecentLines(out);
-        try (EnvDir envDir = EnvDir.of(config)) {
+        try (EnvDir envDir = EnvDir.of(config, buildDir)) {
             List<ContainerSpec.Mount> mounts = new ArrayList<>(List.of(
                     new ContainerSpec.Mount(buildDir, "/tmp/build", false),
                     new ContainerSpec.Mount(cacheDir, "/tmp/cache", false),

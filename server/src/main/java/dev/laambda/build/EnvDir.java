@@ -21,10 +21,14 @@ final class EnvDir implements AutoCloseable {
         this.dir = dir;
     }
 
-    static EnvDir of(Map<String, String> config) {
+    /**
+     * Writes it beside the build directory (inside the server's data dir), so a build container on the
+     * same engine can mount it even when the server itself runs in a container with its own /tmp.
+     */
+    static EnvDir of(Map<String, String> config, Path buildDir) {
         Path dir = null;
         try {
-            dir = Files.createTempDirectory("laambda-env");
+            dir = Files.createTempDirectory(buildDir.toAbsolutePath().getParent(), "env");
             for (Map.Entry<String, String> var : config.entrySet()) {
                 if (!CONFIG_KEY.matcher(var.getKey()).matches()) {
                     throw new IllegalArgumentException("Not a config var name: " + var.getKey());

@@ -39,7 +39,7 @@ public final class LocalBuilder implements Builder {
 
     @Override
     public void compile(Buildpack buildpack, Path buildDir, Path cacheDir, Map<String, String> config, Consumer<String> out) {
-        try (EnvDir envDir = EnvDir.of(config)) {
+        try (EnvDir envDir = EnvDir.of(config, buildDir)) {
             ProcessBuilder builder = new ProcessBuilder(List.of(buildpack.bin("compile").toString(), buildDir.toString(),
                     cacheDir.toString(), envDir.path().toString())).directory(buildDir.toFile()).redirectErrorStream(true);
             environment.applyTo(builder, Map.of("STACK", "laambda-local", "LAAMBDA_BUILDER", "local"));
