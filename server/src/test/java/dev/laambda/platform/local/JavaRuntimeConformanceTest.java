@@ -2,13 +2,12 @@ package dev.laambda.platform.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -215,8 +214,9 @@ class JavaRuntimeConformanceTest {
         Invocation invocation = invocation("{}");
         InvocationResult result = api.submit(invocation).get(60, TimeUnit.SECONDS);
 
-        // The Java client, unlike the Python one, loads the handler class lazily: Lambda reports a missing class
-        // on the invocation, as {"errorMessage":"Class not found: ...","errorType":"java.lang.ClassNotFoundException"}.
+        // Unlike the Python client, the Java one does not post a missing class to /init/error: it stays up and
+        // fails every invocation with it, which is what Lambda shows for Java: {"errorMessage":"Class not found: ...",
+        // "errorType":"java.lang.ClassNotFoundException"}. Only an error while loading the class is an init error.
         InvocationResult.Failure failure = assertInstanceOf(InvocationResult.Failure.class, result);
         JsonNode error = JSON.readTree(failure.body());
         assertEquals("java.lang.ClassNotFoundException", failure.errorType());
