@@ -1,0 +1,141 @@
+package dev.laambda.platform;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.laambda.testing.TestApi;
+import dev.laambda.testing.TestGit;
+import dev.laambda.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A Go app (AWS's aws-lambda-go from the Go proxy) pushed over SSH builds into a static `bootstrap` for
+ * provided.al2023, and each Procfile entry runs it with its own _HANDLER.
+ */
+class GoPushTest {
+
+    static final String MAIN_GO = """
+            package main
+
+            import (
+            \t"context"
+            \t"errors"
+            \t"os"
+
+            \t"github.com/aws/aws-lambda-go/lambda"
+            )
+
+            type event struct {
+            \tWidth int `json:"width"`
+            }
+
+            func create(ctx context.Context, e event) (map[string]any, error) {
+            \tif e.Width < 0 {
+            \t\treturn nil, errors.New("width must be positive")
+            \t}
+            \treturn map[string]any{"created": e.Width, "entry": os.Getenv("_HANDLER")}, nil
+            }
+
+            func main() { lambda.Start(create) }
+            """;
+    static final String GO_MOD = "module example.com/thumbs\n\ngo 1.22\n\nrequire github.com/aws/aws-lambda-go v1.47.0\n";
+
+    private static TestServer server;
+    private static TestApi api;
+    private static TestGit developer;
+    private static Path repo;
+    private static String firstPush;
+
+    @BeforeAll
+    static void pushTheApp() {
+        server = TestServer.start();
+        api = server.admin();
+        developer = TestGit.newDeveloper();
+        api.post("/api/v1/keys", "{\"public_key\":\"" + developer.publicKey() + "\"}");
+        assertEquals(201, api.post("/api/v1/apps", "{\"name\":\"gothumbs\"}").status());
+        repo = developer.newRepo(Map.of("main.go", MAIN_GO, "go.mod", GO_MOD, "templates/hello.txt", "hello\n",
+                "Procfile", "create: create\nresize: resize\n"));
+        developer.writeAndCommit(repo, Map.of("go.sum", goSum(repo)), "go.sum, as `go mod tidy` writes it");
+        TestGit.Result push = push();
+        assertTrue(push.ok(), push.output());
+        firstPush = push.output();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static TestGit.Result push() {
+        return developer.git(repo, "push", "ssh://git@127.0.0.1:" + server.laambda().sshPort() + "/gothumbs.git", "main");
+    }
+
+    /** The developer's own `go mod tidy`, with the host's Go and proxy settings. */
+    static String goSum(Path repo) {
+        try {
+            Process tidy = new ProcessBuilder("go", "mod", "tidy").directory(repo.toFile()).redirectErrorStream(true).start();
+            String output = new String(tidy.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(tidy.waitFor(120, TimeUnit.SECONDS) && tidy.exitValue() == 0, output);
+            return Files.readString(repo.resolve("go.sum"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void thePushBuildsABootstrapForProvidedAl2023() {
+        assertTrue(firstPush.contains("remote: -----> Go app detected"), firstPush);
+        assertTrue(firstPush.contains("remote: -----> Runtime provided.al2023"), firstPush);
+        assertTrue(firstPush.contains("remote: -----> Building bootstrap with go"), firstPush);
+        JsonNode functions = api.get("/api/v1/apps/gothumbs/formation").json();
+        assertEquals("provided.al2023", functions.get(0).get("runtime").asText());
+    }
+
+    @Test
+    void eachEntryRunsTheBinaryWithItsOwnHandler() {
+        TestApi.Response created = api.post("/api/v1/apps/gothumbs/functions/create/invoke", "{\"width\":64}");
+        assertEquals(200, created.status(), created.body());
+        assertEquals(64, created.json().get("created").asInt(), created.body());
+        assertEquals("create", created.json().get("entry").asText());
+        assertEquals("resize", api.post("/api/v1/apps/gothumbs/functions/resize/invoke", "{}").json().get("entry").asText());
+    }
+
+    @Test
+    void aReturnedErrorIsLambdasErrorDocument() {
+        TestApi.Response failed = api.post("/api/v1/apps/gothumbs/functions/create/invoke", "{\"width\":-1}");
+        assertEquals(200, failed.status());
+        assertEquals("width must be positive", failed.json().get("errorMessage").asText(), failed.body());
+        assertEquals("errorString", failed.json().get("errorType").asText(), failed.body());
+    }
+
+    @Test
+    void aSecondPushUsesTheCacheAndAnAppThatDoesNotCompileIsRejectedWithTheCompilerError() {
+        developer.writeAndCommit(repo, Map.of("extra.go", "package main\n\nconst answer = 42\n"), "one more file");
+        TestGit.Result second = push();
+        assertTrue(second.ok(), second.output());
+        assertTrue(second.output().contains("remote: -----> Using Go cache"), second.output());
+
+        developer.writeAndCommit(repo, Map.of("broken.go", "package main\n\nfunc broken() int { return \"no\" }\n"), "broken");
+        TestGit.Result broken = push();
+        assertFalse(broken.ok(), broken.output());
+        assertTrue(broken.output().contains("broken.go:3:"), broken.output());
+        assertTrue(broken.output().contains("Go build failed: fix the errors above."), broken.output());
+        developer.git(repo, "rm", "-q", "broken.go");
+        developer.git(repo, "commit", "-qm", "fixed");
+    }
+}
