@@ -1,0 +1,122 @@
+package dev.laambda.platform;
+
+import dev.laambda.testing.TestApi;
+import dev.laambda.testing.TestGit;
+import dev.laambda.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A PHP app with a Composer package (from a path repository: Packagist is not reachable here) pushed over
+ * SSH: Composer installs it, the build adds a minimal PHP runtime layer (php, its enabled extensions and
+ * their libraries) and a Runtime API bootstrap, and handler.php functions run on provided.al2023.
+ */
+class PhpPushTest {
+
+    private static TestServer server;
+    private static TestApi api;
+    private static TestGit developer;
+    private static Path repo;
+    private static String firstPush;
+
+    @BeforeAll
+    static void pushTheApp() {
+        server = TestServer.start();
+        api = server.admin();
+        developer = TestGit.newDeveloper();
+        api.post("/api/v1/keys", "{\"public_key\":\"" + developer.publicKey() + "\"}");
+        assertEquals(201, api.post("/api/v1/apps", "{\"name\":\"phpdemo\"}").status());
+        repo = developer.newRepo(Map.of(
+                "composer.json", """
+                        {"name": "laambda/demo",
+                         "repositories": [{"type": "path", "url": "lib/greeter", "options": {"symlink": false}},
+                                          {"packagist.org": false}],
+                         "require": {"laambda/greeter": "*"}}
+                        """,
+                "lib/greeter/composer.json", """
+                        {"name": "laambda/greeter", "version": "1.0.0", "autoload": {"psr-4": {"Greeter\\\\": "src/"}}}
+                        """,
+                "lib/greeter/src/Greeter.php", """
+                        <?php
+                        namespace Greeter;
+
+                        final class Greeter
+                        {
+                            public static function greet(string $name): string
+                            {
+                                return "hello $name";
+                            }
+                        }
+                        """,
+                "handler.php", """
+                        <?php
+                        return function (array $event, array $context): array {
+                            echo "greeting ", $event['name'] ?? 'world', "\\n";
+                            return ['greeting' => \\Greeter\\Greeter::greet($event['name'] ?? 'world'),
+                                    'function' => $context['functionName'], 'mbstring' => function_exists('mb_strlen'),
+                                    'php' => PHP_MAJOR_VERSION];
+                        };
+                        """,
+                "fail.php", "<?php\nreturn function (array $event) {\n    throw new InvalidArgumentException('width must be positive');\n};\n",
+                "Procfile", "web: handler.php\nfail: fail.php\nmissing: nope.php\n"));
+        TestGit.Result push = push();
+        assertTrue(push.ok(), push.output());
+        firstPush = push.output();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static TestGit.Result push() {
+        return developer.git(repo, "push", "ssh://git@127.0.0.1:" + server.laambda().sshPort() + "/phpdemo.git", "main");
+    }
+
+    @Test
+    void thePushInstallsComposerPackagesAndBuildsTheRuntimeLayer() {
+        assertTrue(firstPush.contains("remote: -----> PHP app detected"), firstPush);
+        assertTrue(firstPush.contains("remote: -----> Warning: no composer.lock"), firstPush);
+        assertTrue(firstPush.contains("remote: -----> Installing Composer packages"), firstPush);
+        assertTrue(firstPush.contains("remote: -----> Building the PHP "), firstPush);
+        assertEquals("provided.al2023", api.get("/api/v1/apps/phpdemo/formation").json().get(0).get("runtime").asText());
+    }
+
+    @Test
+    void aHandlerRunsWithItsPackagesAndExtensions() {
+        TestApi.Response response = api.post("/api/v1/apps/phpdemo/functions/web/invoke?log=tail", "{\"name\":\"php\"}");
+        assertEquals(200, response.status(), response.body());
+        assertEquals("hello php", response.json().get("greeting").asText(), response.body());
+        assertEquals("phpdemo-web", response.json().get("function").asText());
+        assertTrue(response.json().get("mbstring").asBoolean(), "mbstring comes with the layer: " + response.body());
+        assertTrue(api.get("/api/v1/apps/phpdemo/functions/web/logs").body().contains("greeting php"));
+    }
+
+    @Test
+    void anExceptionIsLambdasErrorDocumentAndAMissingHandlerFileAnInitError() {
+        TestApi.Response failed = api.post("/api/v1/apps/phpdemo/functions/fail/invoke", "{}");
+        assertEquals(200, failed.status());
+        assertEquals("InvalidArgumentException", failed.json().get("errorType").asText(), failed.body());
+        assertEquals("width must be positive", failed.json().get("errorMessage").asText());
+
+        TestApi.Response missing = api.post("/api/v1/apps/phpdemo/functions/missing/invoke", "{}");
+        assertEquals("Runtime.HandlerNotFound", missing.json().get("errorType").asText(), missing.body());
+        assertEquals(200, api.post("/api/v1/apps/phpdemo/functions/web/invoke", "{}").status(), "still serving");
+    }
+
+    @Test
+    void aSecondPushReusesTheLayerAndTheComposerCache() {
+        developer.writeAndCommit(repo, Map.of("extra.php", "<?php\n"), "one more file");
+        TestGit.Result second = push();
+        assertTrue(second.ok(), second.output());
+        assertTrue(second.output().contains("remote: -----> Using cached PHP "), second.output());
+        assertTrue(second.output().contains("remote: -----> Using Composer cache"), second.output());
+    }
+}
