@@ -1,6 +1,6 @@
 package dev.laambda.api;
 
-import dev.laambda.testing.TestApi;
+import dev.laambda.testing.TestApp;
 import dev.laambda.testing.TestGit;
 import dev.laambda.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -21,7 +21,6 @@ import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
 
@@ -39,12 +38,8 @@ class AwsInvokeTest {
     @BeforeAll
     static void pushTheApp() {
         server = TestServer.start();
-        TestApi api = server.admin();
-        TestGit developer = TestGit.newDeveloper();
-        api.post("/api/v1/keys", "{\"public_key\":\"" + developer.publicKey() + "\"}");
         // A dash in the app name: the function name aws-demo-hello must still split into app and entry.
-        assertEquals(201, api.post("/api/v1/apps", "{\"name\":\"aws-demo\"}").status());
-        Path repo = developer.newRepo(Map.of(
+        TestApp app = TestApp.create(server, "aws-demo", Map.of(
                 "hello.py", """
                         def handler(event, context):
                             print("hello from", context.function_name)
@@ -52,10 +47,9 @@ class AwsInvokeTest {
                         """,
                 "fail.py", "def handler(event, context):\n    raise KeyError('missing')\n",
                 "Procfile", "hello: hello.handler\nfail: fail.handler\n"));
-        TestGit.Result push = developer.git(repo, "push",
-                "ssh://git@127.0.0.1:" + server.laambda().sshPort() + "/aws-demo.git", "main");
+        TestGit.Result push = app.push();
         assertTrue(push.ok(), push.output());
-        lambda = client(api.token());
+        lambda = client(server.adminToken());
     }
 
     @AfterAll

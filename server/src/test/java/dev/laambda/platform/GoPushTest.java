@@ -2,6 +2,7 @@ package dev.laambda.platform;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.laambda.testing.TestApi;
+import dev.laambda.testing.TestApp;
 import dev.laambda.testing.TestGit;
 import dev.laambda.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -54,21 +55,17 @@ class GoPushTest {
 
     private static TestServer server;
     private static TestApi api;
-    private static TestGit developer;
-    private static Path repo;
+    private static TestApp app;
     private static String firstPush;
 
     @BeforeAll
     static void pushTheApp() {
         server = TestServer.start();
         api = server.admin();
-        developer = TestGit.newDeveloper();
-        api.post("/api/v1/keys", "{\"public_key\":\"" + developer.publicKey() + "\"}");
-        assertEquals(201, api.post("/api/v1/apps", "{\"name\":\"gothumbs\"}").status());
-        repo = developer.newRepo(Map.of("main.go", MAIN_GO, "go.mod", GO_MOD, "templates/hello.txt", "hello\n",
-                "Procfile", "create: create\nresize: resize\n"));
-        developer.writeAndCommit(repo, Map.of("go.sum", goSum(repo)), "go.sum, as `go mod tidy` writes it");
-        TestGit.Result push = push();
+        app = TestApp.create(server, "gothumbs", Map.of("main.go", MAIN_GO, "go.mod", GO_MOD,
+                "templates/hello.txt", "hello\n", "Procfile", "create: create\nresize: resize\n"));
+        app.commit(Map.of("go.sum", goSum(app.repo())), "go.sum, as `go mod tidy` writes it");
+        TestGit.Result push = app.push();
         assertTrue(push.ok(), push.output());
         firstPush = push.output();
     }
@@ -76,10 +73,6 @@ class GoPushTest {
     @AfterAll
     static void stop() {
         server.close();
-    }
-
-    private static TestGit.Result push() {
-        return developer.git(repo, "push", "ssh://git@127.0.0.1:" + server.laambda().sshPort() + "/gothumbs.git", "main");
     }
 
     /** The developer's own `go mod tidy`, with the host's Go and proxy settings. */
@@ -125,17 +118,17 @@ class GoPushTest {
 
     @Test
     void aSecondPushUsesTheCacheAndAnAppThatDoesNotCompileIsRejectedWithTheCompilerError() {
-        developer.writeAndCommit(repo, Map.of("extra.go", "package main\n\nconst answer = 42\n"), "one more file");
-        TestGit.Result second = push();
+        app.commit(Map.of("extra.go", "package main\n\nconst answer = 42\n"), "one more file");
+        TestGit.Result second = app.push();
         assertTrue(second.ok(), second.output());
         assertTrue(second.output().contains("remote: -----> Using Go cache"), second.output());
 
-        developer.writeAndCommit(repo, Map.of("broken.go", "package main\n\nfunc broken() int { return \"no\" }\n"), "broken");
-        TestGit.Result broken = push();
+        app.commit(Map.of("broken.go", "package main\n\nfunc broken() int { return \"no\" }\n"), "broken");
+        TestGit.Result broken = app.push();
         assertFalse(broken.ok(), broken.output());
         assertTrue(broken.output().contains("broken.go:3:"), broken.output());
         assertTrue(broken.output().contains("Go build failed: fix the errors above."), broken.output());
-        developer.git(repo, "rm", "-q", "broken.go");
-        developer.git(repo, "commit", "-qm", "fixed");
+        app.developer().git(app.repo(), "rm", "-q", "broken.go");
+        app.developer().git(app.repo(), "commit", "-qm", "fixed");
     }
 }

@@ -3,13 +3,13 @@ package dev.laambda.platform;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.laambda.ServerConfig;
 import dev.laambda.testing.TestApi;
+import dev.laambda.testing.TestApp;
 import dev.laambda.testing.TestGit;
 import dev.laambda.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,10 +30,7 @@ class HostProcessPushTest {
     static void pushTheApp() {
         server = TestServer.start(Map.of(ServerConfig.BUILDER, "local", ServerConfig.INSTANCES, "process"));
         api = server.admin();
-        TestGit developer = TestGit.newDeveloper();
-        api.post("/api/v1/keys", "{\"public_key\":\"" + developer.publicKey() + "\"}");
-        assertEquals(201, api.post("/api/v1/apps", "{\"name\":\"hosted\"}").status());
-        Path repo = developer.newRepo(Map.of(
+        TestApp app = TestApp.create(server, "hosted", Map.of(
                 "where.py", """
                         import os
 
@@ -44,8 +41,7 @@ class HostProcessPushTest {
                                     "host_path_leaked": "LAAMBDA_HOST_PATH" in os.environ}
                         """,
                 "Procfile", "where: where.handler\n"));
-        TestGit.Result push = developer.git(repo, "push",
-                "ssh://git@127.0.0.1:" + server.laambda().sshPort() + "/hosted.git", "main");
+        TestGit.Result push = app.push();
         assertTrue(push.ok(), push.output());
         pushOutput = push.output();
     }

@@ -1,13 +1,13 @@
 package dev.laambda.platform;
 
 import dev.laambda.testing.TestApi;
+import dev.laambda.testing.TestApp;
 import dev.laambda.testing.TestGit;
 import dev.laambda.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,18 +22,14 @@ class PhpPushTest {
 
     private static TestServer server;
     private static TestApi api;
-    private static TestGit developer;
-    private static Path repo;
+    private static TestApp app;
     private static String firstPush;
 
     @BeforeAll
     static void pushTheApp() {
         server = TestServer.start();
         api = server.admin();
-        developer = TestGit.newDeveloper();
-        api.post("/api/v1/keys", "{\"public_key\":\"" + developer.publicKey() + "\"}");
-        assertEquals(201, api.post("/api/v1/apps", "{\"name\":\"phpdemo\"}").status());
-        repo = developer.newRepo(Map.of(
+        app = TestApp.create(server, "phpdemo", Map.of(
                 "composer.json", """
                         {"name": "laambda/demo",
                          "repositories": [{"type": "path", "url": "lib/greeter", "options": {"symlink": false}},
@@ -66,7 +62,7 @@ class PhpPushTest {
                         """,
                 "fail.php", "<?php\nreturn function (array $event) {\n    throw new InvalidArgumentException('width must be positive');\n};\n",
                 "Procfile", "web: handler.php\nfail: fail.php\nmissing: nope.php\n"));
-        TestGit.Result push = push();
+        TestGit.Result push = app.push();
         assertTrue(push.ok(), push.output());
         firstPush = push.output();
     }
@@ -74,10 +70,6 @@ class PhpPushTest {
     @AfterAll
     static void stop() {
         server.close();
-    }
-
-    private static TestGit.Result push() {
-        return developer.git(repo, "push", "ssh://git@127.0.0.1:" + server.laambda().sshPort() + "/phpdemo.git", "main");
     }
 
     @Test
@@ -113,8 +105,8 @@ class PhpPushTest {
 
     @Test
     void aSecondPushReusesTheLayerAndTheComposerCache() {
-        developer.writeAndCommit(repo, Map.of("extra.php", "<?php\n"), "one more file");
-        TestGit.Result second = push();
+        app.commit(Map.of("extra.php", "<?php\n"), "one more file");
+        TestGit.Result second = app.push();
         assertTrue(second.ok(), second.output());
         assertTrue(second.output().contains("remote: -----> Using cached PHP "), second.output());
         assertTrue(second.output().contains("remote: -----> Using Composer cache"), second.output());

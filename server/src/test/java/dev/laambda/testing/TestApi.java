@@ -24,11 +24,6 @@ public final class TestApi {
         this.token = token;
     }
 
-    /** The user's API token, for clients that carry it another way (an AWS SDK's access key id). */
-    public String token() {
-        return token;
-    }
-
     /** An answer: status and body, with the body parsed as JSON on demand. */
     public record Response(int status, String body) {
         public JsonNode json() {

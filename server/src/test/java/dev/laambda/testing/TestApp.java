@@ -1,0 +1,51 @@
+package dev.laambda.testing;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * An app on a test server and the developer's git repository of it, pushed over SSH with real git and
+ * OpenSSH as a person would: their key added, the app created, the files committed, `git push … main`.
+ */
+public final class TestApp {
+
+    private final TestServer server;
+    private final TestGit developer;
+    private final String name;
+    private final Path repo;
+
+    private TestApp(TestServer server, TestGit developer, String name, Path repo) {
+        this.server = server;
+        this.developer = developer;
+        this.name = name;
+        this.repo = repo;
+    }
+
+    /** Creates the app as the server's admin, with a new developer key, and commits {@code files} (not pushed yet). */
+    public static TestApp create(TestServer server, String name, Map<String, String> files) {
+        TestApi admin = server.admin();
+        TestGit developer = TestGit.newDeveloper();
+        admin.post("/api/v1/keys", "{\"public_key\":\"" + developer.publicKey() + "\"}");
+        assertEquals(201, admin.post("/api/v1/apps", "{\"name\":\"" + name + "\"}").status(), "creating app " + name);
+        return new TestApp(server, developer, name, developer.newRepo(files));
+    }
+
+    public TestGit.Result push() {
+        return developer.git(repo, "push", "ssh://git@127.0.0.1:" + server.laambda().sshPort() + "/" + name + ".git", "main");
+    }
+
+    /** Commits changes ({@code files}) to the repository, for the next push. */
+    public void commit(Map<String, String> files, String message) {
+        developer.writeAndCommit(repo, files, message);
+    }
+
+    public TestGit developer() {
+        return developer;
+    }
+
+    public Path repo() {
+        return repo;
+    }
+}
