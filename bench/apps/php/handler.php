@@ -1,0 +1,2 @@
+<?php
+return fn (array $event) => ['greeting' => \Greeter\Greeter::greet($event['name'] ?? 'world')];
