@@ -145,8 +145,13 @@ public final class Deployer {
         if (defaults.isEmpty()) {
             throw Procfile.missing();
         }
-        defaults.get().forEach((name, handler) -> out.accept("-----> No Procfile: using " + name + ": " + handler));
-        return defaults.get();
+        // The buildpack's offer is held to the same rules as a Procfile the developer wrote.
+        StringBuilder asProcfile = new StringBuilder();
+        defaults.get().forEach((name, handler) -> asProcfile.append(name).append(": ").append(handler).append('\n'));
+        Map<String, String> entries = Procfile.parse(asProcfile.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .entries();
+        entries.forEach((name, handler) -> out.accept("-----> No Procfile: using " + name + ": " + handler));
+        return entries;
     }
 
     static String humanSize(long bytes) {

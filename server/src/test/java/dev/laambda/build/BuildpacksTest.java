@@ -60,7 +60,7 @@ class BuildpacksTest {
         LaambdaException e = assertThrows(LaambdaException.class,
                 () -> shipped.detect(app, Optional.of("cobol"), line -> { }));
         assertEquals("unknown_buildpack", e.code());
-        assertEquals("Buildpack 'cobol' (LAAMBDA_BUILDPACK) is not installed: use one of python.", e.getMessage());
+        assertEquals("Buildpack 'cobol' (LAAMBDA_BUILDPACK) is not installed: use one of python, nodejs, php, java, go.", e.getMessage());
         assertEquals("unknown_buildpack", assertThrows(LaambdaException.class,
                 () -> shipped.detect(app, Optional.of("../python"), line -> { })).code());
     }

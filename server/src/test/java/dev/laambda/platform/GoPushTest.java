@@ -118,6 +118,7 @@ class GoPushTest {
 
     @Test
     void aSecondPushUsesTheCacheAndAnAppThatDoesNotCompileIsRejectedWithTheCompilerError() {
+        PushTests.assertSameArtifactOnAWarmCache(api, app, "gothumbs");
         app.commit(Map.of("extra.go", "package main\n\nconst answer = 42\n"), "one more file");
         TestGit.Result second = app.push();
         assertTrue(second.ok(), second.output());

@@ -102,7 +102,20 @@ class NodePushTest {
     }
 
     @Test
+    void anAppWithoutLockfileBuildsWithAWarningAndWithoutProcfileGetsItsIndexHandler() {
+        TestApp unlocked = TestApp.create(server, "nolock", Map.of(
+                "package.json", "{\"name\": \"nolock\", \"dependencies\": {\"is-number\": \"7.0.0\"}}\n",
+                "index.js", "const isNumber = require('is-number');\nexports.handler = async (e) => isNumber(e.value);\n"));
+        TestGit.Result push = unlocked.push();
+        assertTrue(push.ok(), push.output());
+        assertTrue(push.output().contains("remote: -----> Warning: no package-lock.json"), push.output());
+        assertTrue(push.output().contains("remote: -----> No Procfile: using web: index.handler"), push.output());
+        assertEquals("true", api.post("/api/v1/apps/nolock/functions/web/invoke", "{\"value\":5}").body());
+    }
+
+    @Test
     void aSecondPushCopiesTheCachedModulesAndAMissingPackageFailsThePush() {
+        PushTests.assertSameArtifactOnAWarmCache(api, app, "nodedemo");
         app.commit(Map.of("extra.js", "module.exports = 1;\n"), "one more file");
         TestGit.Result second = app.push();
         assertTrue(second.ok(), second.output());

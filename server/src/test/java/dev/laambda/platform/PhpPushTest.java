@@ -105,6 +105,7 @@ class PhpPushTest {
 
     @Test
     void aSecondPushReusesTheLayerAndTheComposerCache() {
+        PushTests.assertSameArtifactOnAWarmCache(api, app, "phpdemo");
         app.commit(Map.of("extra.php", "<?php\n"), "one more file");
         TestGit.Result second = app.push();
         assertTrue(second.ok(), second.output());
