@@ -171,7 +171,7 @@ public final class Laambda implements AutoCloseable {
             Deployer deployer = new Deployer(new AppLocks(database), builds,
                     new Buildpacks(config.buildpacksDir(), config.buildpackOrder(), buildEnvironment),
                     builder, new BuildCache(config.cacheDir()),
-                    new ArtifactPacker(ArtifactPacker.LAMBDA_UNZIPPED_LIMIT), artifactStore,
+                    new ArtifactPacker(ArtifactPacker.LAMBDA_UNZIPPED_LIMIT, java.util.Optional.of(config.deflatedDir())), artifactStore,
                     new ArtifactRepository(database), releases, config.workspacesDir());
             SshGitServer ssh = SshGitServer.start(config.sshHost(), config.sshPort(), config.sshHostKeyFile(),
                     new GitEndpoint(sshKeys, apps, repos, deployer));

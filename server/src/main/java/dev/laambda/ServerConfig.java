@@ -172,6 +172,11 @@ public record ServerConfig(
         return dataDir.resolve("cache");
     }
 
+    /** Compressed file contents by sha256, shared by every app's artifacts (see ArtifactPacker). */
+    public Path deflatedDir() {
+        return dataDir.resolve("deflated");
+    }
+
     public Path workspacesDir() {
         return dataDir.resolve("workspaces");
     }

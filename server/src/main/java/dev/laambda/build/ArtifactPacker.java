@@ -45,9 +45,17 @@ public final class ArtifactPacker {
             a.name().getBytes(StandardCharsets.UTF_8), b.name().getBytes(StandardCharsets.UTF_8));
 
     private final long unzippedLimit;
+    private final DeflatedFiles deflated;
 
+    /** A packer that compresses every file each time. */
     public ArtifactPacker(long unzippedLimit) {
+        this(unzippedLimit, Optional.empty());
+    }
+
+    /** A packer that keeps compressed file contents in {@code deflateStore} for the next artifacts (see {@link DeflatedFiles}). */
+    public ArtifactPacker(long unzippedLimit, Optional<Path> deflateStore) {
         this.unzippedLimit = unzippedLimit;
+        this.deflated = new DeflatedFiles(deflateStore);
     }
 
     /**
@@ -72,6 +80,7 @@ public final class ArtifactPacker {
                         + ": remove large files or move them to a layer or S3.");
             }
             write(entries, zipFile);
+            deflated.afterPack();
             return new PackedArtifact(zipFile, Sha256.of(zipFile), Files.size(zipFile), unzipped, entries.size());
         } catch (IOException e) {
             throw new UncheckedIOException("Could not pack the artifact: " + e.getMessage(), e);
@@ -126,7 +135,7 @@ public final class ArtifactPacker {
         return Optional.of(new Entry(name, link, target, false, 0));
     }
 
-    private static void write(List<Entry> entries, Path zipFile) throws IOException {
+    private void write(List<Entry> entries, Path zipFile) throws IOException {
         long fixedTime = zipEpochInLocalTime();
         try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(Files.newOutputStream(zipFile))) {
             zip.setEncoding(StandardCharsets.UTF_8.name());
@@ -139,14 +148,18 @@ public final class ArtifactPacker {
                     zipEntry.setUnixMode(SYMLINK | 0777);
                     zip.putArchiveEntry(zipEntry);
                     zip.write(entry.linkTarget().getBytes(StandardCharsets.UTF_8));
+                    zip.closeArchiveEntry();
                 } else {
                     zipEntry.setUnixMode(FILE | (entry.executable() ? 0755 : 0644));
-                    zip.putArchiveEntry(zipEntry);
-                    try (InputStream in = Files.newInputStream(entry.path(), LinkOption.NOFOLLOW_LINKS)) {
-                        in.transferTo(zip);
+                    // Compressed once per content (DeflatedFiles), then copied into the zip as it is.
+                    try (DeflatedFiles.Deflated content = deflated.of(entry.path()); InputStream raw = content.open()) {
+                        zipEntry.setMethod(ZipArchiveEntry.DEFLATED);
+                        zipEntry.setCrc(content.crc());
+                        zipEntry.setSize(content.size());
+                        zipEntry.setCompressedSize(content.compressedSize());
+                        zip.addRawArchiveEntry(zipEntry, raw);
                     }
                 }
-                zip.closeArchiveEntry();
             }
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(zipFile);

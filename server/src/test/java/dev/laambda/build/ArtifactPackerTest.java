@@ -46,6 +46,30 @@ class ArtifactPackerTest {
         assertNotEquals(one.sha256(), pack(second).sha256());
     }
 
+    /** Compressed contents kept by the packer are reused, and the bytes are the same with or without them. */
+    @Test
+    void aStoreOfCompressedContentsGivesTheSameBytesColdWarmOrAbsent() throws Exception {
+        Path source = tree(List.of("lib/big.txt", "app.py", "same-as-app.py"), 7_000L);
+        Files.writeString(source.resolve("lib/big.txt"), "laambda ".repeat(100_000));
+        Files.writeString(source.resolve("same-as-app.py"), Files.readString(source.resolve("app.py")));
+        Path store = temp.resolve("deflated");
+        ArtifactPacker storing = new ArtifactPacker(ArtifactPacker.LAMBDA_UNZIPPED_LIMIT, java.util.Optional.of(store));
+
+        PackedArtifact cold = storing.pack(source, temp.resolve("cold.zip"), line -> { });
+        try (var kept = Files.list(store)) {
+            assertEquals(2, kept.count(), "one compressed copy per distinct content");
+        }
+        PackedArtifact warm = storing.pack(source, temp.resolve("warm.zip"), line -> { });
+        PackedArtifact none = pack(source);
+        assertEquals(cold.sha256(), warm.sha256());
+        assertEquals(cold.sha256(), none.sha256());
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(warm.zip().toFile())) {
+            assertEquals("laambda ".repeat(100_000),
+                    new String(zip.getInputStream(zip.getEntry("lib/big.txt")).readAllBytes()), "entries unzip intact");
+            assertTrue(zip.getEntry("lib/big.txt").getCompressedSize() < 10_000, "and are compressed");
+        }
+    }
+
     /** Two servers in different time zones (two JVMs, as in production) pack the same bytes. */
     @Test
     void theBytesDoNotDependOnTheServersTimeZone() throws Exception {
