@@ -157,7 +157,7 @@ drop_previous() {  # drop_previous TAG PREVIOUS-ID
 # buildx), host networking (no bridge). Step lines are shown; the whole output is in the log.
 docker_build() {
   local tag="$1" context="$2" dockerfile="$3" started=$SECONDS var
-  local args=(--network host --tag "$tag" --file "$dockerfile" "${@:4}")
+  local args=(--network host --force-rm --tag "$tag" --file "$dockerfile" "${@:4}")
   for var in "${proxy_vars[@]}"; do
     [ -z "${!var:-}" ] || args+=(--build-arg "$var=${!var}")
   done
