@@ -77,9 +77,14 @@ trap cleanup EXIT
 
 # One row per image for the closing table: name, what happened, seconds.
 report=()
+declare -A handled=()  # images this run already built, tagged or skipped (go and php share a run image)
 rebuild_base=$((rebuild && base_named))
 exists() { docker image inspect "$1" >/dev/null 2>&1; }
 skip() {  # skip TAG [REBUILD]: true (and noted) when TAG exists and is not to be rebuilt
+  if [ -n "${handled[$1]:-}" ]; then
+    return 0
+  fi
+  handled[$1]=1
   if [ "${2:-$rebuild}" = 0 ] && exists "$1"; then
     echo "-----> $1 exists (skipped)"
     report+=("$1|skipped|-")
@@ -92,13 +97,13 @@ skip() {  # skip TAG [REBUILD]: true (and noted) when TAG exists and is not to b
 # Package-index settings from environment variables reach docker build as build args, and only the
 # stages that declare them (ARG) get them: the fetch stages of the run images, whose layers are not part
 # of the tagged run image. Docker keeps the proxy variables (http_proxy, ...) out of the image history.
-# Settings held in files (pip.conf, ~/.npmrc, ~/.m2/settings.xml) are copied into the common build
-# image as its global configuration, so builds inside it reach the same index as the host. That copy
-# holds whatever the host file holds (a token in ~/.npmrc, say) and nothing more: keep credentials out
-# of those files, or out of images you publish.
+# Settings held in files (pip.conf, ~/.npmrc, ~/.m2/settings.xml, added CAs) are copied into the common
+# build image as its global configuration, so builds inside it reach the same index as the host. That
+# copy holds whatever the host file holds (a token in ~/.npmrc, say) and nothing more: keep credentials
+# out of those files, or out of images you publish. Go's settings (GOPROXY, GONOSUMDB, GOFLAGS) are not
+# needed here: building the images fetches no Go module; builds get them from the builder.
 proxy_vars=(http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY ALL_PROXY all_proxy)
-index_vars=(PIP_INDEX_URL PIP_EXTRA_INDEX_URL PIP_TRUSTED_HOST PIP_CERT NPM_CONFIG_REGISTRY
-            GOPROXY GONOSUMDB GOFLAGS GOPRIVATE GONOPROXY GOSUMDB MAVEN_OPTS MAVEN_ARGS)
+index_vars=(PIP_INDEX_URL PIP_EXTRA_INDEX_URL PIP_TRUSTED_HOST PIP_CERT NPM_CONFIG_REGISTRY MAVEN_OPTS MAVEN_ARGS)
 declare -A index_value=()
 for var in "${index_vars[@]}"; do
   [ -z "${!var:-}" ] || index_value[$var]="${!var}"
@@ -141,18 +146,26 @@ if [ -n "${index_value[PIP_CERT]:-}" ] && [ -f "${index_value[PIP_CERT]}" ]; the
 fi
 
 # --- Building -----------------------------------------------------------------------------------------
+# A rebuilt image's predecessor, now untagged, goes (docker keeps it while another image needs it).
+drop_previous() {  # drop_previous TAG PREVIOUS-ID
+  if [ -n "$2" ] && [ "$2" != "$(docker image inspect --format '{{.Id}}' "$1")" ]; then
+    docker rmi "$2" >/dev/null 2>&1 || true
+  fi
+}
+
 # docker_build TAG CONTEXT DOCKERFILE [--build-arg ...]: the legacy builder (Docker 20.10 here has no
 # buildx), host networking (no bridge). Step lines are shown; the whole output is in the log.
 docker_build() {
   local tag="$1" context="$2" dockerfile="$3" started=$SECONDS var
-  local args=(--network host --tag "$tag" --file "$dockerfile" "${@:4}")
+  local args=(--network host --force-rm --tag "$tag" --file "$dockerfile" "${@:4}")
   for var in "${proxy_vars[@]}"; do
     [ -z "${!var:-}" ] || args+=(--build-arg "$var=${!var}")
   done
   for var in "${!index_value[@]}"; do
     if grep -Eq "^ARG $var([= ]|$)" "$dockerfile"; then args+=(--build-arg "$var=${index_value[$var]}"); fi
   done
-  local log="$log_dir/$(echo "$tag" | tr '/:' '__').log"
+  local log="$log_dir/$(echo "$tag" | tr '/:' '__').log" previous
+  previous="$(docker image inspect --format '{{.Id}}' "$tag" 2>/dev/null || true)"
   echo "-----> Building $tag"
   if ! DOCKER_BUILDKIT=0 docker build "${args[@]}" "$context" >"$log" 2>&1 </dev/null; then
     grep -E '^Step [0-9]+/' "$log" | cut -c1-110 | indent
@@ -161,6 +174,7 @@ docker_build() {
     exit 1
   fi
   grep -E '^Step [0-9]+/' "$log" | cut -c1-110 | indent
+  drop_previous "$tag" "$previous"
   echo "       built in $((SECONDS - started)) s"
   report+=("$tag|built|$((SECONDS - started))")
 }
@@ -184,10 +198,14 @@ build_base_image() {
   local mirror="${LAAMBDA_DEBIAN_MIRROR:-$(host_archive debian)}"
   mirror="${mirror:-http://deb.debian.org/debian}"
   local security="${LAAMBDA_DEBIAN_SECURITY_MIRROR:-$(host_archive debian-security)}"
-  local started=$SECONDS log="$log_dir/stack-base.log"
+  local started=$SECONDS log="$log_dir/stack-base.log" previous
+  previous="$(docker image inspect --format '{{.Id}}' "$base_image" 2>/dev/null || true)"
   echo "-----> Building $base_image: debootstrap --variant=minbase $suite from $mirror"
   rootfs="$(mktemp -d /var/tmp/laambda-rootfs.XXXXXX)"
-  if ! $sudo debootstrap --variant=minbase "$suite" "$rootfs" "$mirror" >"$log" 2>&1; then
+  # sudo would drop the proxy variables debootstrap's downloads need.
+  local keep=()
+  [ -z "$sudo" ] || keep=(--preserve-env="$(IFS=,; echo "${proxy_vars[*]}")")
+  if ! $sudo "${keep[@]}" debootstrap --variant=minbase "$suite" "$rootfs" "$mirror" >"$log" 2>&1; then
     echo "!     debootstrap failed; last lines (whole log: $log):" >&2
     tail -n 25 "$log" | indent >&2
     exit 1
@@ -221,11 +239,16 @@ DPKG
   $sudo mkdir -p "$rootfs/usr/share/man/man1"
   $sudo rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/cache/apt/archives/*.deb \
     "$rootfs"/var/log/*.log "$rootfs"/var/log/apt/*
-  $sudo tar --numeric-owner -C "$rootfs" -c . |
-    docker import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-      --change 'ENV LANG=C.UTF-8' --change 'CMD ["/bin/bash"]' - "$base_image" >>"$log"
+  if ! $sudo tar --numeric-owner -C "$rootfs" -c . |
+      docker import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+        --change 'ENV LANG=C.UTF-8' --change 'CMD ["/bin/bash"]' - "$base_image" >>"$log" 2>&1; then
+    echo "!     docker import of $base_image failed; last lines (whole log: $log):" >&2
+    tail -n 5 "$log" | indent >&2
+    exit 1
+  fi
   $sudo rm -rf --one-file-system "$rootfs"
   rootfs=""
+  drop_previous "$base_image" "$previous"
   echo "       $(grep -c '^I: Validating' "$log") packages; built in $((SECONDS - started)) s"
   report+=("$base_image|built|$((SECONDS - started))")
 }
@@ -277,31 +300,30 @@ smoke() {  # smoke IMAGE WHAT DOCKER-RUN-OPTION... -- COMMAND...
 
 smoke_checks() {
   local family run build locked=(--read-only --tmpfs /tmp)
+  declare -A checked=()
   echo "-----> Smoke checks (uid 12345; run images read-only with a tmpfs /tmp)"
   for family in "${selected[@]}"; do
-    run="$(run_image "$family")" build="$(build_image "$family")"
+    build="$(build_image "$family")"
     smoke "$build" "HOME is writable" -- sh -c 'touch "$HOME/.laambda" && rm "$HOME/.laambda"'
     case "$family" in
-      python)
-        smoke "$build" "pip, venv, pipenv, poetry" -- sh -c \
-          'python3 -m pip --version && python3 -m venv "$HOME/venv" && pipenv --version && poetry --version'
-        smoke "$run" "awslambdaric imports" "${locked[@]}" -- python3 -c 'import awslambdaric.bootstrap' ;;
-      nodejs)
-        smoke "$build" "node, npm" -- sh -c 'node --version && npm --version && npm config get cache'
-        # The native part reads the Runtime API address as it loads; nothing is contacted.
-        smoke "$run" "aws-lambda-ric and its native part load" "${locked[@]}" -e AWS_LAMBDA_RUNTIME_API=127.0.0.1:9 -- node -e \
-          'require("/var/runtime/node_modules/aws-lambda-ric/dist/rapid-client.node"); require.resolve("aws-lambda-ric/bin/index.mjs", {paths: ["/var/runtime"]})' ;;
-      java)
-        smoke "$build" "javac, mvn" -- sh -c 'javac -version && mvn -B -v'
-        smoke "$run" "the client's main class loads" "${locked[@]}" -- sh -c \
-          'test -s /var/runtime/lib/libaws-lambda-jni.so && java --dry-run -cp "/var/runtime/lib/*" com.amazonaws.services.lambda.runtime.api.client.AWSLambda' ;;
-      go)
-        smoke "$build" "go" -- sh -c 'go version && go env GOCACHE GOPATH' ;;
-      php)
-        smoke "$build" "php with mbstring, xml, curl, zip; composer" -- sh -c \
-          'php -r "foreach ([\"mbstring\", \"xml\", \"curl\", \"zip\"] as \$e) { if (!extension_loaded(\$e)) { echo \"missing \$e\n\"; exit(1); } }" && composer --version' ;;
+      python) smoke "$build" "pip, venv, pipenv, poetry" -- sh -c \
+                'python3 -m pip --version && python3 -m venv "$HOME/venv" && pipenv --version && poetry --version' ;;
+      nodejs) smoke "$build" "node, npm" -- sh -c 'node --version && npm --version && npm config get cache' ;;
+      java) smoke "$build" "javac, mvn" -- sh -c 'javac -version && mvn -B -v' ;;
+      go) smoke "$build" "go" -- sh -c 'go version && go env GOCACHE GOPATH' ;;
+      php) smoke "$build" "php with mbstring, xml, curl, zip; composer" -- sh -c \
+             'php -r "foreach ([\"mbstring\", \"xml\", \"curl\", \"zip\"] as \$e) { if (!extension_loaded(\$e)) { echo \"missing \$e\n\"; exit(1); } }" && composer --version' ;;
     esac
+    run="$(run_image "$family")"
+    [ -z "${checked[$run]:-}" ] || continue
+    checked[$run]=1
     case "$family" in
+      python) smoke "$run" "awslambdaric imports" "${locked[@]}" -- python3 -c 'import awslambdaric.bootstrap' ;;
+      # The native part reads the Runtime API address as it loads; nothing is contacted.
+      nodejs) smoke "$run" "aws-lambda-ric and its native part load" "${locked[@]}" -e AWS_LAMBDA_RUNTIME_API=127.0.0.1:9 -- \
+                node -e 'require("/var/runtime/node_modules/aws-lambda-ric/dist/rapid-client.node"); require.resolve("aws-lambda-ric/bin/index.mjs", {paths: ["/var/runtime"]})' ;;
+      java) smoke "$run" "the client's JNI library is unpacked, its main class loads" "${locked[@]}" -- sh -c \
+              'test -s /var/runtime/lib/libaws-lambda-jni.so && java --dry-run -cp "/var/runtime/lib/*" com.amazonaws.services.lambda.runtime.api.client.AWSLambda' ;;
       go|php) smoke "$run" "entrypoint and CA certificates" "${locked[@]}" -- sh -c \
                 'test -x /lambda-entrypoint.sh && test -s /etc/ssl/certs/ca-certificates.crt' ;;
     esac

@@ -10,7 +10,12 @@ FROM ${BUILD_IMAGE} AS fetch
 ARG NPM_CONFIG_REGISTRY
 ARG AWS_LAMBDA_RIC_VERSION=3.3.0
 WORKDIR /var/runtime
-RUN npm install --omit=dev --no-audit --no-fund --no-update-notifier "aws-lambda-ric@${AWS_LAMBDA_RIC_VERSION}"
+# The package's postinstall means to delete the unpacked sources of its native part (140 MB) but its
+# `[^gz]` patterns match nothing under Debian's /bin/sh (dash): the same deletion is done here.
+RUN npm install --omit=dev --no-audit --no-fund --no-update-notifier "aws-lambda-ric@${AWS_LAMBDA_RIC_VERSION}" \
+ && find node_modules/aws-lambda-ric/deps -mindepth 1 -maxdepth 1 -type d \
+      \( -name 'aws-lambda-cpp*' -o -name 'curl*' -o -name artifacts \) -exec rm -rf {} + \
+ && rm -rf node_modules/aws-lambda-ric/build
 
 FROM ${BASE_IMAGE}
 RUN apt-get update \
