@@ -47,8 +47,8 @@ public final class FunctionLogs {
         }
     }
 
-    /** Forgets the functions of a destroyed app (function names start with "APP-"). */
-    public void removeApp(String appName) {
-        byFunction.keySet().removeIf(name -> name.startsWith(appName + "-"));
+    /** Forgets a function's log (its app was destroyed). */
+    public void remove(String functionName) {
+        byFunction.remove(functionName);
     }
 }

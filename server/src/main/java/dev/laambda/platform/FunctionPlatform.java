@@ -17,8 +17,8 @@ public interface FunctionPlatform {
     /** The last {@code limit} lines of a function's log, oldest first. */
     List<FunctionLogLine> logs(String functionName, int limit);
 
-    /** Stops and forgets every function of an app (the app was destroyed). */
-    void remove(String appName);
+    /** Stops and forgets these functions (their app was destroyed). */
+    void remove(List<String> functionNames);
 
     /** One line for the logs: which platform, and how it runs instances. */
     String description();

@@ -106,8 +106,10 @@ public final class Apps {
                     "Destroying app '" + name + "' deletes all its releases: confirm with confirm=" + name + ".");
         }
         requireOwner(user, app, "destroy");
+        List<String> functions = releases.formation(app).entries().values().stream()
+                .map(FormationEntry::functionName).toList();
         apps.delete(app.id());
-        platform.remove(app.name());
+        platform.remove(functions);
         repos.delete(app.name());
     }
 

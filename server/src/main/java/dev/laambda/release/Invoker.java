@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -25,6 +26,7 @@ public final class Invoker {
 
     /** Lambda's synchronous payload limit: 6 MB. */
     public static final int MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+    private static final byte[] EMPTY_EVENT = "{}".getBytes(StandardCharsets.UTF_8);
     /** Lambda's asynchronous payload limit: 256 KB. */
     public static final int MAX_ASYNC_PAYLOAD_BYTES = 256 * 1024;
     private static final Logger log = LoggerFactory.getLogger(Invoker.class);
@@ -58,7 +60,12 @@ public final class Invoker {
     }
 
     public InvokeResult invoke(App app, String entry, byte[] payload) {
-        return platform.invoke(check(app, entry, payload), payload);
+        return platform.invoke(check(app, entry, payload), event(payload));
+    }
+
+    /** Lambda hands a function invoked without a payload the empty object {} as its event. */
+    private static byte[] event(byte[] payload) {
+        return payload.length == 0 ? EMPTY_EVENT.clone() : payload;
     }
 
     /**
@@ -73,7 +80,7 @@ public final class Invoker {
         FunctionSpec spec = check(app, entry, payload);
         background.execute(() -> {
             try {
-                platform.invoke(spec, payload);
+                platform.invoke(spec, event(payload));
             } catch (RuntimeException e) {
                 log.warn("event=async_invoke_failed function={} error={}", spec.functionName(), e.getMessage());
             }

@@ -1,5 +1,6 @@
 package dev.laambda.api;
 
+import dev.laambda.testing.TestApi;
 import dev.laambda.testing.TestApp;
 import dev.laambda.testing.TestGit;
 import dev.laambda.testing.TestServer;
@@ -115,6 +116,29 @@ class AwsInvokeTest {
     void aPayloadThatIsNotJsonIsInvalidRequestContent() {
         assertThrows(InvalidRequestContentException.class, () -> lambda.invoke(r -> r.functionName("aws-demo-hello")
                 .payload(SdkBytes.fromUtf8String("{not json"))));
+    }
+
+    @Test
+    void destroyingAnAppWhoseNameIsAPrefixLeavesTheOtherAppsFunctionsRunning() {
+        lambda.invoke(r -> r.functionName("aws-demo-hello").payload(SdkBytes.fromUtf8String("{\"name\":\"before\"}")));
+        TestApp other = TestApp.create(server, "aws", Map.of("web.py", "def handler(e, c):\n    return 1\n",
+                "Procfile", "web: web.handler\n"));
+        assertTrue(other.push().ok());
+        assertEquals("1", lambda.invoke(r -> r.functionName("aws-web")).payload().asUtf8String());
+        TestApi admin = server.admin();
+        assertEquals(200, admin.delete("/api/v1/apps/aws?confirm=aws").status());
+
+        com.fasterxml.jackson.databind.JsonNode functions = admin.get("/api/v1/apps/aws-demo/formation").json();
+        int warm = 0;
+        for (com.fasterxml.jackson.databind.JsonNode function : functions) {
+            if (function.get("entry").asText().equals("hello")) {
+                warm = function.get("warm_instances").asInt();
+            }
+        }
+        assertTrue(warm >= 1, "aws-demo's instances still warm: " + functions);
+        assertTrue(admin.get("/api/v1/apps/aws-demo/functions/hello/logs").body().contains("hello from aws-demo-hello"),
+                "and its log kept");
+        assertThrows(ResourceNotFoundException.class, () -> lambda.invoke(r -> r.functionName("aws-web")));
     }
 
     @Test

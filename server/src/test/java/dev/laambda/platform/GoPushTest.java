@@ -9,13 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -64,7 +58,7 @@ class GoPushTest {
         api = server.admin();
         app = TestApp.create(server, "gothumbs", Map.of("main.go", MAIN_GO, "go.mod", GO_MOD,
                 "templates/hello.txt", "hello\n", "Procfile", "create: create\nresize: resize\n"));
-        app.commit(Map.of("go.sum", goSum(app.repo())), "go.sum, as `go mod tidy` writes it");
+        app.commit(Map.of("go.sum", app.writtenBy("go.sum", "go", "mod", "tidy")), "go.sum, as `go mod tidy` writes it");
         TestGit.Result push = app.push();
         assertTrue(push.ok(), push.output());
         firstPush = push.output();
@@ -73,21 +67,6 @@ class GoPushTest {
     @AfterAll
     static void stop() {
         server.close();
-    }
-
-    /** The developer's own `go mod tidy`, with the host's Go and proxy settings. */
-    static String goSum(Path repo) {
-        try {
-            Process tidy = new ProcessBuilder("go", "mod", "tidy").directory(repo.toFile()).redirectErrorStream(true).start();
-            String output = new String(tidy.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(tidy.waitFor(120, TimeUnit.SECONDS) && tidy.exitValue() == 0, output);
-            return Files.readString(repo.resolve("go.sum"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     @Test

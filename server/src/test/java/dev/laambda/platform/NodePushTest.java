@@ -8,13 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -47,7 +41,8 @@ class NodePushTest {
                 "esm.mjs", "export const handler = async (event) => ({ esm: true, node: process.versions.node.split('.')[0] });\n",
                 "fail.js", "exports.handler = async () => { throw new TypeError('width must be positive'); };\n",
                 "Procfile", "web: index.handler\nesm: esm.handler\nfail: fail.handler\n"));
-        app.commit(Map.of("package-lock.json", lockfile(app.repo())), "package-lock.json, as npm writes it");
+        app.commit(Map.of("package-lock.json", app.writtenBy("package-lock.json", "npm", "install", "--package-lock-only",
+                "--no-audit", "--no-fund")), "package-lock.json, as npm writes it");
         TestGit.Result push = app.push();
         assertTrue(push.ok(), push.output());
         firstPush = push.output();
@@ -56,22 +51,6 @@ class NodePushTest {
     @AfterAll
     static void stop() {
         server.close();
-    }
-
-    /** The developer's own `npm install --package-lock-only`, with the host's npm registry settings. */
-    private static String lockfile(Path repo) {
-        try {
-            Process npm = new ProcessBuilder("npm", "install", "--package-lock-only", "--no-audit", "--no-fund")
-                    .directory(repo.toFile()).redirectErrorStream(true).start();
-            String output = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(npm.waitFor(120, TimeUnit.SECONDS) && npm.exitValue() == 0, output);
-            return Files.readString(repo.resolve("package-lock.json"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     @Test

@@ -36,6 +36,26 @@ public final class TestApp {
         return developer.git(repo, "push", "ssh://git@127.0.0.1:" + server.laambda().sshPort() + "/" + name + ".git", "main");
     }
 
+    /**
+     * Runs one of the developer's own tools in the repository (`go mod tidy`, `npm install --package-lock-only`)
+     * with the host's settings, and returns the file it wrote, for committing.
+     */
+    public String writtenBy(String file, String... command) {
+        try {
+            Process tool = new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true).start();
+            String output = new String(tool.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!tool.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) || tool.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+            }
+            return java.nio.file.Files.readString(repo.resolve(file));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Commits changes ({@code files}) to the repository, for the next push. */
     public void commit(Map<String, String> files, String message) {
         developer.writeAndCommit(repo, files, message);

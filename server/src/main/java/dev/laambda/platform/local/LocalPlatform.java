@@ -85,15 +85,17 @@ public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
     }
 
     @Override
-    public void remove(String appName) {
-        logs.removeApp(appName);
-        pools.entrySet().removeIf(entry -> {
-            boolean ofApp = entry.getKey().startsWith(appName + "-");
-            if (ofApp) {
-                entry.getValue().retire();
-            }
-            return ofApp;
-        });
+    public void remove(List<String> functionNames) {
+        for (String functionName : functionNames) {
+            logs.remove(functionName);
+            pools.entrySet().removeIf(entry -> {
+                boolean ofFunction = entry.getKey().startsWith(functionName + "@");
+                if (ofFunction) {
+                    entry.getValue().retire();
+                }
+                return ofFunction;
+            });
+        }
     }
 
     @Override
