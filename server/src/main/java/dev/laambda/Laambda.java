@@ -116,14 +116,16 @@ public final class Laambda implements AutoCloseable {
 
     /** Builds in containers or as host processes, as LAAMBDA_BUILDER says (auto: Docker when it answers). */
     private static Builder builder(ServerConfig config, DockerEngine.Connection docker, BuildEnvironment environment) {
-        LocalBuilder local = new LocalBuilder(environment, config.buildTimeout());
+        LocalBuilder local = new LocalBuilder(environment, config.buildLimits(), config.sharedCacheDir());
         return switch (config.builder()) {
             case "local" -> local;
             case "docker" -> new DockerBuilder(docker.engine().orElseThrow(() -> new IllegalStateException(
                     ServerConfig.BUILDER + "=docker, but there is " + docker.description())),
-                    new BuildImages(config.imageSettings()), environment, config.buildpacksDir(), config.buildTimeout());
+                    new BuildImages(config.imageSettings()), environment, config.buildpacksDir(), config.buildLimits(),
+                    config.sharedCacheDir());
             default -> docker.engine().<Builder>map(engine -> new DockerBuilder(engine,
-                    new BuildImages(config.imageSettings()), environment, config.buildpacksDir(), config.buildTimeout()))
+                    new BuildImages(config.imageSettings()), environment, config.buildpacksDir(), config.buildLimits(),
+                    config.sharedCacheDir()))
                     .orElse(local);
         };
     }

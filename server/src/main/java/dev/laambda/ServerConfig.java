@@ -1,5 +1,7 @@
 package dev.laambda;
 
+import dev.laambda.build.BuildLimits;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +27,7 @@ public record ServerConfig(
         Optional<String> gitHost,
         Path buildpacksDir,
         List<String> buildpackOrder,
-        Duration buildTimeout,
+        BuildLimits buildLimits,
         int functionConcurrency,
         Duration idleTimeout,
         String builder,
@@ -45,6 +47,8 @@ public record ServerConfig(
     public static final String BUILDPACKS_DIR = "LAAMBDA_BUILDPACKS_DIR";
     public static final String BUILDPACKS = "LAAMBDA_BUILDPACKS";
     public static final String BUILD_TIMEOUT = "LAAMBDA_BUILD_TIMEOUT";
+    /** Disk a build's files may take: build directory, the app's build cache and its temporary files together. */
+    public static final String BUILD_DISK = "LAAMBDA_BUILD_DISK";
     public static final String FUNCTION_CONCURRENCY = "LAAMBDA_FUNCTION_CONCURRENCY";
     public static final String IDLE_TIMEOUT = "LAAMBDA_IDLE_TIMEOUT";
     /** Where builds run: auto (Docker when its engine answers, else local), docker, local. */
@@ -86,6 +90,7 @@ public record ServerConfig(
             problems.add(BUILDPACKS + " must be a comma-separated list of buildpack names like python,nodejs");
         }
         Duration buildTimeout = duration(env, BUILD_TIMEOUT, Duration.ofMinutes(15), problems);
+        long buildDisk = bytes(env, BUILD_DISK, 4L << 30, problems);
         Duration idleTimeout = duration(env, IDLE_TIMEOUT, Duration.ofMinutes(10), problems);
         int concurrency = 10;
         try {
@@ -115,7 +120,7 @@ public record ServerConfig(
             throw new IllegalArgumentException("Invalid server settings: " + String.join("; ", problems));
         }
         return new ServerConfig(dataDir, host, port, databaseUrl, masterKey, adminEmail, region, sshHost, sshPort, gitHost,
-                buildpacksDir, order, buildTimeout, concurrency, idleTimeout, builder, instances, Map.copyOf(images));
+                buildpacksDir, order, new BuildLimits(buildTimeout, buildDisk), concurrency, idleTimeout, builder, instances, Map.copyOf(images));
     }
 
     /** Next to the server jar (a release or the Docker image), else in the source tree the jar was built in. */
@@ -153,6 +158,27 @@ public record ServerConfig(
         };
     }
 
+    /** Bytes, or a number with k, m or g (1024-based, as Docker's --memory): 4g, 512m. */
+    private static long bytes(Map<String, String> env, String name, long fallback, List<String> problems) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d{1,12})([kmg]?)b?$")
+                .matcher(value.trim().toLowerCase(java.util.Locale.ROOT));
+        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+            problems.add(name + " must be a size like 4g, 512m or 1048576 (bytes) (got '" + value + "')");
+            return fallback;
+        }
+        long amount = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "k" -> amount << 10;
+            case "m" -> amount << 20;
+            case "g" -> amount << 30;
+            default -> amount;
+        };
+    }
+
     public static final String EMAIL_PATTERN = "^[^@\\s]+@[^@\\s]+$";
     public static final String REGION_PATTERN = "^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\\d{1,2}$";
 
@@ -170,6 +196,11 @@ public record ServerConfig(
 
     public Path cacheDir() {
         return dataDir.resolve("cache");
+    }
+
+    /** Build caches a buildpack shares between apps (LAAMBDA_SHARED_CACHE: the PHP runtime layer). */
+    public Path sharedCacheDir() {
+        return dataDir.resolve("cache-shared");
     }
 
     /** Compressed file contents by sha256, shared by every app's artifacts (see ArtifactPacker). */

@@ -21,6 +21,19 @@ class ServerConfigTest {
     }
 
     @Test
+    void buildLimitsReadAsTheyAreWritten() {
+        ServerConfig config = ServerConfig.fromEnvironment(Map.of("HOME", "/home/ann",
+                ServerConfig.BUILD_TIMEOUT, "2m", ServerConfig.BUILD_DISK, "512m"));
+        assertEquals(java.time.Duration.ofMinutes(2), config.buildLimits().time());
+        assertEquals(512L << 20, config.buildLimits().diskBytes());
+        assertEquals("512 MB", config.buildLimits().describeDisk());
+        assertEquals(4L << 30, ServerConfig.fromEnvironment(Map.of("HOME", "/h")).buildLimits().diskBytes());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.fromEnvironment(Map.of(ServerConfig.BUILD_DISK, "lots")));
+        assertTrue(e.getMessage().contains("LAAMBDA_BUILD_DISK must be a size like 4g"), e.getMessage());
+    }
+
+    @Test
     void aBadSettingStopsTheServerWithAMessageNamingIt() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ServerConfig.fromEnvironment(Map.of("LAAMBDA_HTTP_PORT", "eighty")));

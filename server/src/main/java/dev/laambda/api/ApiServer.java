@@ -18,6 +18,8 @@ public final class ApiServer implements AutoCloseable {
 
     /** Set once a request has its answer, so Javalin's status-code error pages leave it alone. */
     private static final String ANSWERED = "laambda.answered";
+    /** Twice Lambda's 6 MB synchronous payload limit: larger bodies are refused before they are read. */
+    private static final long MAX_REQUEST_BYTES = 12L * 1024 * 1024;
 
     private final Javalin javalin;
 
@@ -29,6 +31,9 @@ public final class ApiServer implements AutoCloseable {
         Javalin javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
+            // Bodies are read whole up to well past Lambda's 6 MB payload limit, so an oversized invoke gets
+            // Lambda's RequestTooLargeException (and its connection stays usable) rather than a cut connection.
+            config.http.maxRequestSize = MAX_REQUEST_BYTES;
             config.jsonMapper(new io.javalin.json.JavalinJackson(json, false));
             // Requests for an app's own site (APP.localhost, /apps/APP/…) go to its web function, never to the API.
             config.routes.before(ctx -> GatewayApi.target(ctx).ifPresent(target -> {

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,8 +22,9 @@ import java.util.function.Consumer;
  * Runs buildpacks inside the build image of the app's runtime (AWS SAM's, or the stand-ins built by
  * buildpacks/stacks), so an artifact is compiled against the same system as the one it runs on: the
  * source, the app's cache and ENV_DIR mounted, the buildpacks read-only, the server's user (so the files
- * it produces are the server's), the host's package-index settings, and CPU, memory and time limits.
- * The container is removed whatever happens.
+ * it produces are the server's), the host's package-index settings, and CPU, memory, time and disk limits:
+ * the image's own file system is read-only and /tmp (HOME) is the build's scratch directory on the host,
+ * so everything a build writes counts against its disk quota. The container is removed whatever happens.
  */
 public final class DockerBuilder implements Builder {
 
@@ -46,15 +46,17 @@ public final class DockerBuilder implements Builder {
     private final BuildImages images;
     private final BuildEnvironment environment;
     private final Path buildpacksDir;
-    private final Duration timeout;
+    private final BuildLimits limits;
+    private final Path sharedCaches;
 
     public DockerBuilder(DockerEngine docker, BuildImages images, BuildEnvironment environment, Path buildpacksDir,
-                         Duration timeout) {
+                         BuildLimits limits, Path sharedCaches) {
         this.docker = docker;
         this.images = images;
         this.environment = environment;
         this.buildpacksDir = buildpacksDir;
-        this.timeout = timeout;
+        this.limits = limits;
+        this.sharedCaches = sharedCaches;
     }
 
     @Override
@@ -69,12 +71,14 @@ public final class DockerBuilder implements Builder {
         docker.requireImage(image.name(), "Build", image.setting());
         out.accept("-----> Build image " + image.name());
         RecentLines recent = new RecentLines(out);
-        try (EnvDir envDir = EnvDir.of(config, buildDir)) {
+        try (EnvDir envDir = EnvDir.of(config, buildDir); ScratchDir tmp = ScratchDir.besides(buildDir)) {
             List<ContainerSpec.Mount> mounts = new ArrayList<>(List.of(
+                    new ContainerSpec.Mount(tmp.path(), "/tmp", false),
                     new ContainerSpec.Mount(buildDir, "/tmp/build", false),
                     new ContainerSpec.Mount(cacheDir, "/tmp/cache", false),
                     new ContainerSpec.Mount(envDir.path(), "/tmp/env", true),
-                    new ContainerSpec.Mount(buildpacksDir, "/buildpacks", true)));
+                    new ContainerSpec.Mount(buildpacksDir, "/buildpacks", true),
+                    new ContainerSpec.Mount(BuildCache.sharedDir(sharedCaches, buildpack), "/tmp/shared-cache", false)));
             Map<String, String> env = new HashMap<>(environment.forwarded());
             env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
             env.put("HOME", "/tmp");
@@ -82,26 +86,30 @@ public final class DockerBuilder implements Builder {
             List.of("TMPDIR", "GOPATH", "GOMODCACHE").forEach(env::remove);
             env.put("STACK", image.name());
             env.put("LAAMBDA_BUILDER", "docker");
+            env.put("LAAMBDA_SHARED_CACHE", "/tmp/shared-cache");
             hostIndexFiles(mounts, env);
             hostFilesNamedBySettings(mounts, env);
             ContainerSpec spec = new ContainerSpec(image.name(),
                     List.of("/buildpacks/" + buildpack.name() + "/bin/compile"), List.of("/tmp/build", "/tmp/cache", "/tmp/env"),
                     env, owner(buildDir), "/tmp/build", mounts, BUILD_MEMORY_BYTES,
-                    Runtime.getRuntime().availableProcessors() * 1_000_000_000L, false, Map.of(),
+                    Runtime.getRuntime().availableProcessors() * 1_000_000_000L, true, Map.of(),
                     Optional.of("laambda-build"));
-            run(spec, buildpack, recent);
+            run(spec, buildpack, List.of(buildDir, cacheDir, tmp.path()), recent);
         }
     }
 
-    private void run(ContainerSpec spec, Buildpack buildpack, RecentLines recent) {
-        try (Container container = Container.start(docker, spec, recent)) {
+    private void run(ContainerSpec spec, Buildpack buildpack, List<Path> written, RecentLines recent) {
+        try (Container container = Container.start(docker, spec, recent);
+             BuildDiskWatch disk = BuildDiskWatch.start(written, limits.diskBytes(), container::close)) {
             int status;
             try {
-                status = container.exit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                status = container.exit().get(limits.time().toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 container.close();
-                throw new BuildFailedException("Build timed out after " + LocalBuilder.describe(timeout) + ": "
-                        + buildpack.name() + " bin/compile was stopped (LAAMBDA_BUILD_TIMEOUT).", recent.lines());
+                throw limits.timedOut(buildpack, recent.lines());
+            }
+            if (disk.exceeded()) {
+                throw limits.diskFull(buildpack, recent.lines());
             }
             container.outputEnded().get(10, TimeUnit.SECONDS);
             if (status != 0) {

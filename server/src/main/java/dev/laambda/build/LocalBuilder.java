@@ -7,29 +7,31 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * Runs buildpacks as processes on the server's host, for machines without Docker. A build sees only the
- * {@link BuildEnvironment} allowlist, streams its output as it comes, and is killed, with every process
- * it started, when it overruns its time.
+ * {@link BuildEnvironment} allowlist and its own TMPDIR, streams its output as it comes, and is killed,
+ * with every process it started, when it overruns its time or its disk quota.
  */
 public final class LocalBuilder implements Builder {
 
     private static final long POLL_MILLIS = 200;
 
     private final BuildEnvironment environment;
-    private final Duration timeout;
+    private final BuildLimits limits;
+    private final Path sharedCaches;
 
-    public LocalBuilder(BuildEnvironment environment, Duration timeout) {
+    /** {@code sharedCaches}: a directory per buildpack for what it shares between apps (LAAMBDA_SHARED_CACHE). */
+    public LocalBuilder(BuildEnvironment environment, BuildLimits limits, Path sharedCaches) {
         this.environment = environment;
-        this.timeout = timeout;
+        this.limits = limits;
+        this.sharedCaches = sharedCaches;
     }
 
     @Override
@@ -39,23 +41,26 @@ public final class LocalBuilder implements Builder {
 
     @Override
     public void compile(Buildpack buildpack, Path buildDir, Path cacheDir, Map<String, String> config, Consumer<String> out) {
-        try (EnvDir envDir = EnvDir.of(config, buildDir)) {
+        try (EnvDir envDir = EnvDir.of(config, buildDir); ScratchDir tmp = ScratchDir.besides(buildDir)) {
             ProcessBuilder builder = new ProcessBuilder(List.of(buildpack.bin("compile").toString(), buildDir.toString(),
                     cacheDir.toString(), envDir.path().toString())).directory(buildDir.toFile()).redirectErrorStream(true);
-            environment.applyTo(builder, Map.of("STACK", "laambda-local", "LAAMBDA_BUILDER", "local"));
-            run(builder, buildpack, out);
+            environment.applyTo(builder, Map.of("STACK", "laambda-local", "LAAMBDA_BUILDER", "local",
+                    "TMPDIR", tmp.path().toString(),
+                    "LAAMBDA_SHARED_CACHE", BuildCache.sharedDir(sharedCaches, buildpack).toString()));
+            run(builder, buildpack, List.of(buildDir, cacheDir, tmp.path()), out);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not run " + buildpack.name() + " bin/compile: " + e.getMessage(), e);
         }
     }
 
-    private void run(ProcessBuilder builder, Buildpack buildpack, Consumer<String> out) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    private void run(ProcessBuilder builder, Buildpack buildpack, List<Path> written, Consumer<String> out)
+            throws IOException {
+        long deadline = System.nanoTime() + limits.time().toNanos();
         Process process = builder.start();
         process.getOutputStream().close();
         OutputPump output = new OutputPump(process.getInputStream(), out);
-        Set<ProcessHandle> started = new HashSet<>();
-        try {
+        Set<ProcessHandle> started = ConcurrentHashMap.newKeySet();
+        try (BuildDiskWatch disk = BuildDiskWatch.start(written, limits.diskBytes(), () -> killTree(process, started))) {
             while (!process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
                 process.descendants().forEach(started::add);
                 if (System.nanoTime() - deadline > 0) {
@@ -66,6 +71,9 @@ public final class LocalBuilder implements Builder {
             started.forEach(ProcessHandle::destroyForcibly);
             if (!output.awaitEnd(Math.max(0, deadline - System.nanoTime()))) {
                 throw timedOut(process, started, output, buildpack);
+            }
+            if (disk.exceeded()) {
+                throw limits.diskFull(buildpack, output.lastLines());
             }
             if (process.exitValue() != 0) {
                 throw new BuildFailedException("Build failed: " + buildpack.name() + " bin/compile exited with status "
@@ -82,8 +90,7 @@ public final class LocalBuilder implements Builder {
                                           Buildpack buildpack) throws InterruptedException {
         killTree(process, started);
         output.awaitEnd(TimeUnit.SECONDS.toNanos(5));
-        return new BuildFailedException("Build timed out after " + describe(timeout) + ": " + buildpack.name()
-                + " bin/compile was stopped (LAAMBDA_BUILD_TIMEOUT).", output.lastLines());
+        return limits.timedOut(buildpack, output.lastLines());
     }
 
     /** The process, its current descendants, and any seen earlier whose parent has since exited. */
@@ -91,11 +98,6 @@ public final class LocalBuilder implements Builder {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         started.forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
-    }
-
-    static String describe(Duration duration) {
-        long seconds = duration.toSeconds();
-        return seconds >= 60 && seconds % 60 == 0 ? (seconds / 60) + " min" : seconds + " s";
     }
 
     /**

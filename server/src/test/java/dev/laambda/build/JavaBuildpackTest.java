@@ -72,7 +72,8 @@ class JavaBuildpackTest {
 
     private final BuildEnvironment environment = new BuildEnvironment(System.getenv());
     private final Buildpacks buildpacks = new Buildpacks(SHIPPED, List.of("python", "java"), environment);
-    private final LocalBuilder builder = new LocalBuilder(environment, Duration.ofMinutes(10));
+    private final LocalBuilder builder = new LocalBuilder(environment,
+            new BuildLimits(Duration.ofMinutes(10), 4L << 30), Path.of(System.getProperty("java.io.tmpdir"), "laambda-shared"));
 
     @Test
     void aMavenAppIsBuiltIntoLambdasJavaLayoutWithClassesAtTheRootAndJarsInLib() throws Exception {

@@ -179,8 +179,30 @@ class LocalBuilderTest {
         assertTrue(builder(Duration.ofMinutes(1)).description().contains("no Docker"));
     }
 
+    @Test
+    void aBuildThatFillsItsDiskQuotaIsStoppedAndItsTemporaryFilesGo() throws Exception {
+        Buildpack greedy = buildpack("greedy", """
+                echo "-----> Filling the disk"
+                echo "$TMPDIR" > '%s'
+                i=0
+                while true; do head -c 4194304 /dev/zero > "$TMPDIR/fill$i"; i=$((i+1)); sleep 0.05; done
+                """.formatted(temp.resolve("tmpdir")));
+        Path app = Files.createDirectories(temp.resolve("app"));
+        Path cache = Files.createDirectories(temp.resolve("cache"));
+        BuildFailedException e = assertThrows(BuildFailedException.class, () -> new LocalBuilder(
+                new BuildEnvironment(SERVER_ENVIRONMENT), new BuildLimits(Duration.ofMinutes(1), 20L << 20), temp.resolve("shared"))
+                .compile(greedy, app, cache, Map.of(), line -> { }));
+
+        assertEquals("Build used more than 20 MB of disk: greedy bin/compile was stopped (LAAMBDA_BUILD_DISK; "
+                + "`laambda builds:cache:clear` empties the app's build cache).", e.getMessage());
+        assertEquals("-----> Filling the disk", e.lastLines().get(0));
+        Path tmpdir = Path.of(Files.readString(temp.resolve("tmpdir")).trim());
+        assertEquals(temp, tmpdir.getParent(), "the build's TMPDIR is beside its build directory");
+        assertFalse(Files.exists(tmpdir), "and removed with what it held");
+    }
+
     private LocalBuilder builder(Duration timeout) {
-        return new LocalBuilder(new BuildEnvironment(SERVER_ENVIRONMENT), timeout);
+        return new LocalBuilder(new BuildEnvironment(SERVER_ENVIRONMENT), new BuildLimits(timeout, 1L << 30), temp.resolve("shared"));
     }
 
     private Buildpack buildpack(String name, String compileBody) throws Exception {

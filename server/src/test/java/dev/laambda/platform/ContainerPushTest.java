@@ -36,7 +36,7 @@ class ContainerPushTest {
     static void pushTheApp() {
         docker = TestDocker.require();
         server = TestServer.start(Map.of(ServerConfig.BUILDER, "docker", ServerConfig.INSTANCES, "container",
-                ServerConfig.BUILD_TIMEOUT, "20s"));
+                ServerConfig.BUILD_TIMEOUT, "20s", ServerConfig.BUILD_DISK, "200m"));
         api = server.admin();
         developer = TestGit.newDeveloper();
         api.post("/api/v1/keys", "{\"public_key\":\"" + developer.publicKey() + "\"}");
@@ -149,5 +149,78 @@ class ContainerPushTest {
         long left = docker.client().listContainersCmd().withShowAll(true)
                 .withNameFilter(java.util.List.of("laambda-build")).exec().size();
         assertEquals(0, left, "the build container is gone");
+    }
+
+    @Test
+    void aBuildThatFillsItsDiskIsStoppedAndItsContainerRemoved() {
+        assertEquals(201, api.post("/api/v1/apps", "{\"name\":\"greedy\"}").status());
+        int releases = api.get("/api/v1/apps/greedy/releases").json().size();
+        Path repo = developer.newRepo(Map.of("app.py", "def handler(e, c):\n    return 1\n", "Procfile", "web: app.handler\n",
+                "bin/pre_compile", """
+                        #!/bin/sh
+                        echo "filling /tmp"
+                        i=0
+                        while true; do head -c 10485760 /dev/zero > /tmp/fill$i; i=$((i+1)); sleep 0.1; done
+                        """));
+        developer.git(repo, "update-index", "--chmod=+x", "bin/pre_compile");
+        developer.git(repo, "commit", "-qm", "executable hook");
+        TestGit.Result push = developer.git(repo, "push",
+                "ssh://git@127.0.0.1:" + server.laambda().sshPort() + "/greedy.git", "main");
+        assertFalse(push.ok(), push.output());
+        assertTrue(push.output().contains("remote: !") && push.output().contains("Build used more than 200 MB of disk"),
+                push.output());
+        long left = docker.client().listContainersCmd().withShowAll(true)
+                .withNameFilter(java.util.List.of("laambda-build")).exec().size();
+        assertEquals(0, left, "the build container is gone");
+        assertEquals(releases, api.get("/api/v1/apps/greedy/releases").json().size(), "nothing released");
+    }
+
+    @Test
+    void twoAppsBuildingAtOnceKeepTheirOwnCaches() throws Exception {
+        Map<String, String> versions = Map.of("twin-old", "1.16.0", "twin-new", "1.17.0");
+        Map<String, Path> repos = new java.util.TreeMap<>();
+        for (Map.Entry<String, String> app : versions.entrySet()) {
+            assertEquals(201, api.post("/api/v1/apps", "{\"name\":\"" + app.getKey() + "\"}").status());
+            repos.put(app.getKey(), developer.newRepo(Map.of(
+                    "app.py", "import six\ndef handler(e, c):\n    return six.__version__\n",
+                    "requirements.txt", "six==" + app.getValue() + "\n", "Procfile", "web: app.handler\n")));
+        }
+        for (int round = 1; round <= 2; round++) {
+            Map<String, TestGit.Result> pushes = pushAtOnce(repos, round);
+            for (Map.Entry<String, String> app : versions.entrySet()) {
+                TestGit.Result push = pushes.get(app.getKey());
+                assertTrue(push.ok(), push.output());
+                assertEquals(round == 2, push.output().contains("Using cached dependencies"), push.output());
+                TestApi.Response invoked = api.post("/api/v1/apps/" + app.getKey() + "/functions/web/invoke", "{}");
+                assertEquals("\"" + app.getValue() + "\"", invoked.body(), app.getKey() + " round " + round);
+            }
+        }
+    }
+
+    /** Pushes every repo at the same moment (round 2 pushes a new commit of each). */
+    private static Map<String, TestGit.Result> pushAtOnce(Map<String, Path> repos, int round) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(repos.size());
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            Map<String, java.util.concurrent.Future<TestGit.Result>> pushes = new java.util.TreeMap<>();
+            repos.forEach((app, repo) -> {
+                if (round > 1) {
+                    developer.git(repo, "commit", "-q", "--allow-empty", "-m", "round " + round);
+                }
+                pushes.put(app, pool.submit(() -> {
+                    start.await();
+                    return developer.git(repo, "push", "ssh://git@127.0.0.1:" + server.laambda().sshPort() + "/" + app
+                            + ".git", "main");
+                }));
+            });
+            start.countDown();
+            Map<String, TestGit.Result> results = new java.util.TreeMap<>();
+            for (Map.Entry<String, java.util.concurrent.Future<TestGit.Result>> push : pushes.entrySet()) {
+                results.put(push.getKey(), push.getValue().get(5, java.util.concurrent.TimeUnit.MINUTES));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

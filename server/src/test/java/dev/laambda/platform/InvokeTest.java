@@ -152,7 +152,9 @@ class InvokeTest {
     void badRequestsAreRefusedLikeLambdaRefusesThem() throws Exception {
         assertEquals(404, invoke("nothing", "{}", false).statusCode());
         assertEquals(400, invoke("create", "{not json", false).statusCode());
-        assertEquals(413, invoke("create", "\"" + "x".repeat(6 * 1024 * 1024) + "\"", false).statusCode());
+        HttpResponse<String> tooLarge = invoke("create", "\"" + "x".repeat(6 * 1024 * 1024) + "\"", false);
+        assertEquals(413, tooLarge.statusCode());
+        assertTrue(tooLarge.body().contains("RequestTooLargeException"), tooLarge.body());
         assertEquals(404, api.post("/api/v1/apps/ghost/functions/create/invoke", "{}").status());
     }
 

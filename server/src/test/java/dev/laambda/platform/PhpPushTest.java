@@ -112,4 +112,15 @@ class PhpPushTest {
         assertTrue(second.output().contains("remote: -----> Using cached PHP "), second.output());
         assertTrue(second.output().contains("remote: -----> Using Composer cache"), second.output());
     }
+
+    @Test
+    void anotherAppsFirstPushSharesTheRuntimeLayer() {
+        TestApp other = TestApp.create(server, "phpother", Map.of(
+                "handler.php", "<?php\nreturn fn (array $event) => ['php' => PHP_MAJOR_VERSION];\n",
+                "Procfile", "web: handler.php\n"));
+        TestGit.Result push = other.push();
+        assertTrue(push.ok(), push.output());
+        assertTrue(push.output().contains("remote: -----> Using cached PHP "), push.output());
+        assertEquals(200, api.post("/api/v1/apps/phpother/functions/web/invoke", "{}").status());
+    }
 }
