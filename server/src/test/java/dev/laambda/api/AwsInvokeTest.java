@@ -2,7 +2,6 @@ package dev.laambda.api;
 
 import dev.laambda.testing.TestApi;
 import dev.laambda.testing.TestApp;
-import dev.laambda.testing.TestGit;
 import dev.laambda.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,8 +47,7 @@ class AwsInvokeTest {
                         """,
                 "fail.py", "def handler(event, context):\n    raise KeyError('missing')\n",
                 "Procfile", "hello: hello.handler\nfail: fail.handler\n"));
-        TestGit.Result push = app.push();
-        assertTrue(push.ok(), push.output());
+        app.pushAccepted();
         lambda = client(server.adminToken());
     }
 

@@ -1,5 +1,6 @@
 package dev.laambda.build;
 
+import dev.laambda.testing.MavenPom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,34 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JavaBuildpackTest {
 
     private static final Path SHIPPED = Path.of("..", "buildpacks").toAbsolutePath().normalize();
-    private static final String POM = """
-            <project xmlns="http://maven.apache.org/POM/4.0.0">
-              <modelVersion>4.0.0</modelVersion>
-              <groupId>example</groupId>
-              <artifactId>greeter</artifactId>
-              <version>1.0</version>
-              <properties>
-                <maven.compiler.release>17</maven.compiler.release>
-                <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
-              </properties>
-              <dependencies>
-                <dependency>
-                  <groupId>com.amazonaws</groupId>
-                  <artifactId>aws-lambda-java-core</artifactId>
-                  <version>1.2.3</version>
-                </dependency>
-              </dependencies>
-              <build>
-                <plugins>
-                  <plugin>
-                    <groupId>org.apache.maven.plugins</groupId>
-                    <artifactId>maven-compiler-plugin</artifactId>
-                    <version>3.13.0</version>
-                  </plugin>
-                </plugins>
-              </build>
-            </project>
-            """;
+    private static final String POM = MavenPom.withDependencies();
     private static final String HELLO = """
             package example;
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.laambda.ServerConfig;
 import dev.laambda.testing.TestApi;
 import dev.laambda.testing.TestApp;
-import dev.laambda.testing.TestGit;
 import dev.laambda.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,9 +40,7 @@ class HostProcessPushTest {
                                     "host_path_leaked": "LAAMBDA_HOST_PATH" in os.environ}
                         """,
                 "Procfile", "where: where.handler\n"));
-        TestGit.Result push = app.push();
-        assertTrue(push.ok(), push.output());
-        pushOutput = push.output();
+        pushOutput = app.pushAccepted();
     }
 
     @AfterAll

@@ -2,6 +2,7 @@ package dev.laambda.platform;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.laambda.testing.MavenPom;
 import dev.laambda.testing.TestApi;
 import dev.laambda.testing.TestGit;
 import dev.laambda.testing.TestServer;
@@ -29,39 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JavaPushTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String POM = """
-            <project xmlns="http://maven.apache.org/POM/4.0.0">
-              <modelVersion>4.0.0</modelVersion>
-              <groupId>example</groupId>
-              <artifactId>greeter</artifactId>
-              <version>1.0</version>
-              <properties>
-                <maven.compiler.release>17</maven.compiler.release>
-                <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
-              </properties>
-              <dependencies>
-                <dependency>
-                  <groupId>com.amazonaws</groupId>
-                  <artifactId>aws-lambda-java-core</artifactId>
-                  <version>1.2.3</version>
-                </dependency>
-                <dependency>
-                  <groupId>org.apache.commons</groupId>
-                  <artifactId>commons-lang3</artifactId>
-                  <version>3.18.0</version>
-                </dependency>
-              </dependencies>
-              <build>
-                <plugins>
-                  <plugin>
-                    <groupId>org.apache.maven.plugins</groupId>
-                    <artifactId>maven-compiler-plugin</artifactId>
-                    <version>3.13.0</version>
-                  </plugin>
-                </plugins>
-              </build>
-            </project>
-            """;
+    private static final String POM = MavenPom.withDependencies("org.apache.commons:commons-lang3:3.18.0");
 
     private static TestServer server;
     private static TestGit developer;

@@ -43,9 +43,7 @@ class NodePushTest {
                 "Procfile", "web: index.handler\nesm: esm.handler\nfail: fail.handler\n"));
         app.commit(Map.of("package-lock.json", app.writtenBy("package-lock.json", "npm", "install", "--package-lock-only",
                 "--no-audit", "--no-fund")), "package-lock.json, as npm writes it");
-        TestGit.Result push = app.push();
-        assertTrue(push.ok(), push.output());
-        firstPush = push.output();
+        firstPush = app.pushAccepted();
     }
 
     @AfterAll
@@ -85,10 +83,9 @@ class NodePushTest {
         TestApp unlocked = TestApp.create(server, "nolock", Map.of(
                 "package.json", "{\"name\": \"nolock\", \"dependencies\": {\"is-number\": \"7.0.0\"}}\n",
                 "index.js", "const isNumber = require('is-number');\nexports.handler = async (e) => isNumber(e.value);\n"));
-        TestGit.Result push = unlocked.push();
-        assertTrue(push.ok(), push.output());
-        assertTrue(push.output().contains("remote: -----> Warning: no package-lock.json"), push.output());
-        assertTrue(push.output().contains("remote: -----> No Procfile: using web: index.handler"), push.output());
+        String push = unlocked.pushAccepted();
+        assertTrue(push.contains("remote: -----> Warning: no package-lock.json"), push);
+        assertTrue(push.contains("remote: -----> No Procfile: using web: index.handler"), push);
         assertEquals("true", api.post("/api/v1/apps/nolock/functions/web/invoke", "{\"value\":5}").body());
     }
 
@@ -96,10 +93,9 @@ class NodePushTest {
     void aSecondPushCopiesTheCachedModulesAndAMissingPackageFailsThePush() {
         PushTests.assertSameArtifactOnAWarmCache(api, app, "nodedemo");
         app.commit(Map.of("extra.js", "module.exports = 1;\n"), "one more file");
-        TestGit.Result second = app.push();
-        assertTrue(second.ok(), second.output());
-        assertTrue(second.output().contains("remote: -----> Using cached node_modules (package-lock.json unchanged)"),
-                second.output());
+        String second = app.pushAccepted();
+        assertTrue(second.contains("remote: -----> Using cached node_modules (package-lock.json unchanged)"),
+                second);
 
         app.commit(Map.of("package.json", "{\"name\": \"nodedemo\", \"dependencies\": {\"laambda-no-such-package-xyz\": \"1.0.0\"}}\n",
                 "package-lock.json", "{\"name\": \"nodedemo\", \"lockfileVersion\": 3, \"requires\": true, \"packages\": {\"\": "

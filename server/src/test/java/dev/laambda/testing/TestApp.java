@@ -36,6 +36,13 @@ public final class TestApp {
         return developer.git(repo, "push", "ssh://git@127.0.0.1:" + server.laambda().sshPort() + "/" + name + ".git", "main");
     }
 
+    /** Pushes and returns the push's output, failing the test (with that output) if the push was refused. */
+    public String pushAccepted() {
+        TestGit.Result push = push();
+        org.junit.jupiter.api.Assertions.assertTrue(push.ok(), push.output());
+        return push.output();
+    }
+
     /**
      * Runs one of the developer's own tools in the repository (`go mod tidy`, `npm install --package-lock-only`)
      * with the host's settings, and returns the file it wrote, for committing.
