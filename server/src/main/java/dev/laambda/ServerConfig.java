@@ -120,7 +120,8 @@ public record ServerConfig(
             throw new IllegalArgumentException("Invalid server settings: " + String.join("; ", problems));
         }
         return new ServerConfig(dataDir, host, port, databaseUrl, masterKey, adminEmail, region, sshHost, sshPort, gitHost,
-                buildpacksDir, order, new BuildLimits(buildTimeout, buildDisk), concurrency, idleTimeout, builder, instances, Map.copyOf(images));
+                buildpacksDir, order, new BuildLimits(buildTimeout, buildDisk), concurrency, idleTimeout, builder, instances,
+                Map.copyOf(images));
     }
 
     /** Next to the server jar (a release or the Docker image), else in the source tree the jar was built in. */

@@ -1,6 +1,7 @@
 package dev.laambda.build;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How long a build may run (LAAMBDA_BUILD_TIMEOUT) and how much disk its files may take
@@ -35,12 +36,12 @@ public record BuildLimits(Duration time, long diskBytes) {
         return amount + " " + units[unit];
     }
 
-    BuildFailedException timedOut(Buildpack buildpack, java.util.List<String> lastLines) {
+    BuildFailedException timedOut(Buildpack buildpack, List<String> lastLines) {
         return new BuildFailedException("Build timed out after " + describeTime() + ": " + buildpack.name()
                 + " bin/compile was stopped (LAAMBDA_BUILD_TIMEOUT).", lastLines);
     }
 
-    BuildFailedException diskFull(Buildpack buildpack, java.util.List<String> lastLines) {
+    BuildFailedException diskFull(Buildpack buildpack, List<String> lastLines) {
         return new BuildFailedException("Build used more than " + describeDisk() + " of disk: " + buildpack.name()
                 + " bin/compile was stopped (LAAMBDA_BUILD_DISK; `laambda builds:cache:clear` empties the app's build cache).",
                 lastLines);
