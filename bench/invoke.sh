@@ -3,12 +3,15 @@
 # AWS's Lambda Runtime Interface Emulator (aws-lambda-rie, the Go module), one client and 4 concurrent
 # clients, in one run; then cold start vs a bare start of the same runtime process. Prints ratios.
 # Usage: bench/invoke.sh [N]   (default 500 invocations per measurement)
+#        LAAMBDA_INSTANCES=container bench/invoke.sh [N]: Laambda's container instances against the emulator
+#        in a container of the same run image (AWS's own way to run it), with the same limits.
 set -euo pipefail
 n="${1:-500}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mktemp -d /tmp/laambda-bench-invoke.XXXXXX)"
 cleanup() {
   for pid in ${server_pid:-} ${rie_pid:-}; do kill "$pid" 2>/dev/null || true; done
+  [ -z "${rie_container:-}" ] || docker rm -f "$rie_container" >/dev/null 2>&1 || true
   wait 2>/dev/null || true
   rm -rf "$work"
 }
@@ -32,14 +35,26 @@ api POST /api/v1/apps -d '{"name":"bench"}' >/dev/null
   && git push -q "ssh://git@127.0.0.1:$ssh_port/bench.git" main 2>/dev/null)
 laambda_url="http://127.0.0.1:$http_port/api/v1/apps/bench/functions/web/invoke"
 
-# The emulator runs the same handler with the same runtime client Laambda installed.
-client="$work/server/runtimes/python"
 api POST /api/v1/apps/bench/functions/web/invoke -d '{}' >/dev/null   # installs the client, warms Laambda
 rie_port=$(free_port)
-(cd "$app" && PYTHONPATH="$client:$app" "$rie" --runtime-interface-emulator-address "127.0.0.1:$rie_port" \
-  python3 -m awslambdaric app.handler > "$work/rie.log" 2>&1) &
-rie_pid=$!
 rie_url="http://127.0.0.1:$rie_port/2015-03-31/functions/function/invocations"
+if [ "${LAAMBDA_INSTANCES:-process}" = container ]; then
+  # The emulator as the entrypoint of the same run image, with the limits Laambda's instances get (1024 MB:
+  # a function's default memory).
+  run_image="${LAAMBDA_RUN_IMAGE_PYTHON:-public.ecr.aws/lambda/python:3.13}"
+  chmod 0755 "$work"   # the function user (993) reads the handler through it
+  container_limits=(--network host --user 993:990 --read-only --tmpfs /tmp:rw,exec,size=512m --memory 1024m
+                    -v "$app:/var/task:ro")
+  rie_container=$(docker run -d "${container_limits[@]}" -v "$rie:/usr/local/bin/aws-lambda-rie:ro" \
+    --entrypoint /usr/local/bin/aws-lambda-rie "$run_image" \
+    --runtime-interface-emulator-address "127.0.0.1:$rie_port" /lambda-entrypoint.sh app.handler)
+else
+  # The emulator runs the same handler with the same runtime client Laambda installed.
+  client="$work/server/runtimes/python"
+  (cd "$app" && PYTHONPATH="$client:$app" "$rie" --runtime-interface-emulator-address "127.0.0.1:$rie_port" \
+    python3 -m awslambdaric app.handler > "$work/rie.log" 2>&1) &
+  rie_pid=$!
+fi
 for _ in $(seq 50); do curl -sf -X POST -d '{}' "$rie_url" >/dev/null 2>&1 && break; sleep 0.2; done
 
 measure() { python3 "$root/bench/load.py" "$@"; }
@@ -58,16 +73,22 @@ for i in 1 2 3; do
   api PATCH /api/v1/apps/bench/config -d "{\"RUN\":\"$i\"}" >/dev/null
   t0=$(now); api POST /api/v1/apps/bench/functions/web/invoke -d '{}' >/dev/null; t1=$(now)
   cold+=("$(echo "($t1 - $t0) * 1000" | bc -l)")
-  t0=$(now); (cd "$app" && PYTHONPATH="$client:$app" python3 -c 'import awslambdaric.bootstrap, app') ; t1=$(now)
+  if [ -n "${rie_container:-}" ]; then
+    t0=$(now); docker run --rm "${container_limits[@]}" --entrypoint python3 "$run_image" \
+      -c 'import awslambdaric.bootstrap, app'; t1=$(now)
+  else
+    t0=$(now); (cd "$app" && PYTHONPATH="$client:$app" python3 -c 'import awslambdaric.bootstrap, app') ; t1=$(now)
+  fi
   bare+=("$(echo "($t1 - $t0) * 1000" | bc -l)")
 done
 cold_ms=$(printf '%s\n' "${cold[@]}" | median); bare_ms=$(printf '%s\n' "${bare[@]}" | median)
 
-printf '\nwarm invoke, %d requests, same Python handler (ms, req/s):\n' "$n"
+printf '\nwarm invoke, %d requests, same Python handler, %s (ms, req/s):\n' "$n" \
+  "$([ -n "${rie_container:-}" ] && echo "containers of $run_image" || echo "host processes")"
 printf '  1 client    laambda p50 %s p99 %s %s req/s   rie p50 %s p99 %s %s req/s   p50 ratio %s  throughput ratio %s\n' \
   "$l50" "$l99" "$lrps" "$r50" "$r99" "$rrps" "$(ratio "$l50" "$r50")" "$(ratio "$lrps" "$rrps")"
 printf '  4 clients   laambda p50 %s p99 %s %s req/s   rie p50 %s p99 %s %s req/s   throughput ratio %s\n' \
   "$lc50" "$lc99" "$lcrps" "$rc50" "$rc99" "$rcrps" "$(ratio "$lcrps" "$rcrps")"
 printf '  errors      laambda %s/%s   rie %s/%s\n' "$lerr" "$lcerr" "$rerr" "$rcerr"
-printf 'cold start (median of 3): laambda first invoke of a new release %.0f ms, bare start of python3 + awslambdaric + handler import %.0f ms, ratio %.2f\n' \
-  "$cold_ms" "$bare_ms" "$(echo "$cold_ms / $bare_ms" | bc -l)"
+printf 'cold start (median of 3): laambda first invoke of a new release %.0f ms, bare start of python3 + awslambdaric + handler import%s %.0f ms, ratio %.2f\n' \
+  "$cold_ms" "$([ -n "${rie_container:-}" ] && echo " (docker run)")" "$bare_ms" "$(echo "$cold_ms / $bare_ms" | bc -l)"
