@@ -140,7 +140,6 @@ public final class Laambda implements AutoCloseable {
             UserRepository users = new UserRepository(database);
             Accounts accounts = new Accounts(users, new TokenRepository(database));
             ReleaseRepository releaseRepository = new ReleaseRepository(database);
-            Releases releases = new Releases(releaseRepository, cipher);
             GitRepos repos = new GitRepos(config.reposDir());
             FileArtifactStore artifactStore = new FileArtifactStore(config.artifactsDir());
             DockerEngine.Connection docker = DockerEngine.connect(serverIdentity(config));
@@ -155,6 +154,7 @@ public final class Laambda implements AutoCloseable {
                     instances(config, docker), config.functionConcurrency(), config.idleTimeout());
             parts.add(0, platform);
             log.info("event=platform platform={}", platform.description());
+            Releases releases = new Releases(releaseRepository, cipher, platform);
             AppRepository appRepository = new AppRepository(database);
             Apps apps = new Apps(appRepository, users, releases, repos, platform, config.defaultRegion());
 

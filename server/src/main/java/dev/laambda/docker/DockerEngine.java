@@ -102,7 +102,7 @@ public final class DockerEngine {
             client.inspectImageCmd(image).exec();
             imagesSeen.add(image);
         } catch (NotFoundException e) {
-            throw new LaambdaException(LaambdaException.Kind.UNAVAILABLE, "image_not_found", kind + " image '" + image
+            throw new LaambdaException(LaambdaException.Kind.CONFLICT, "image_not_found", kind + " image '" + image
                     + "' not found: run buildpacks/stacks/build.sh or set " + setting + ".");
         } catch (RuntimeException e) {
             throw new LaambdaException(LaambdaException.Kind.UNAVAILABLE, "docker_unavailable", "Docker engine at " + host

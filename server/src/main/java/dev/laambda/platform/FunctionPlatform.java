@@ -1,12 +1,20 @@
 package dev.laambda.platform;
 
 import java.util.List;
+import java.util.Map;
 
 /** Where functions run: Laambda's own local runtime, or AWS Lambda. */
 public interface FunctionPlatform {
 
     /** Makes a release's functions ready to invoke (AWS: create/update, publish, move the alias). */
     void deploy(List<FunctionSpec> functions);
+
+    /**
+     * Throws a LaambdaException saying what to fix when functions of {@code runtime} with this app config could
+     * not start here (its run image is missing, say). Checked before a release goes live, so none goes live
+     * that cannot run.
+     */
+    void checkRunnable(String runtime, Map<String, String> appConfig);
 
     /** Runs one invocation on exactly the release {@code function} names; throws when it cannot even start. */
     InvokeResult invoke(FunctionSpec function, byte[] payload);

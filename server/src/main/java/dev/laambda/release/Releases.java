@@ -1,6 +1,7 @@
 package dev.laambda.release;
 
 import dev.laambda.LaambdaException;
+import dev.laambda.platform.FunctionPlatform;
 import dev.laambda.store.App;
 import dev.laambda.store.NewRelease;
 import dev.laambda.store.Release;
@@ -20,10 +21,12 @@ public final class Releases {
 
     private final ReleaseRepository releases;
     private final ConfigCipher cipher;
+    private final FunctionPlatform platform;
 
-    public Releases(ReleaseRepository releases, ConfigCipher cipher) {
+    public Releases(ReleaseRepository releases, ConfigCipher cipher, FunctionPlatform platform) {
         this.releases = releases;
         this.cipher = cipher;
+        this.platform = platform;
     }
 
     /** The first release of a new app: no code, no config. */
@@ -51,13 +54,13 @@ public final class Releases {
         }
         return releases.appendActive(app.id(), current -> {
             ConfigVars next = current.map(this::config).orElse(ConfigVars.empty()).with(changes);
-            return copyOf(current, app, by, Release.Kind.CONFIG, describe(changes), cipher.encrypt(next), null);
+            return runnable(copyOf(current, app, by, Release.Kind.CONFIG, describe(changes), cipher.encrypt(next), null));
         });
     }
 
     public Release clearConfig(App app, User by) {
-        return releases.appendActive(app.id(), current ->
-                copyOf(current, app, by, Release.Kind.CONFIG, "Remove all config vars", cipher.encrypt(ConfigVars.empty()), null));
+        return releases.appendActive(app.id(), current -> runnable(
+                copyOf(current, app, by, Release.Kind.CONFIG, "Remove all config vars", cipher.encrypt(ConfigVars.empty()), null)));
     }
 
     public Release setMemory(App app, User by, String entry, int memoryMb) {
@@ -76,9 +79,9 @@ public final class Releases {
         return releases.appendActive(app.id(), current -> {
             Formation previous = current.map(r -> Formation.fromJson(r.formationJson())).orElse(Formation.empty());
             Formation formation = Formation.forDeploy(app.name(), processTypes, runtime, previous);
-            return new NewRelease(app.id(), Release.Kind.DEPLOY, "Deploy " + gitSha.substring(0, 7), artifactSha, gitSha,
-                    buildId, current.map(Release::configCiphertext).orElseGet(() -> cipher.encrypt(ConfigVars.empty())),
-                    current.map(Release::configKeyId).orElse(cipher.keyId()), formation.toJson(), null, by.id());
+            return runnable(new NewRelease(app.id(), Release.Kind.DEPLOY, "Deploy " + gitSha.substring(0, 7), artifactSha,
+                    gitSha, buildId, current.map(Release::configCiphertext).orElseGet(() -> cipher.encrypt(ConfigVars.empty())),
+                    current.map(Release::configKeyId).orElse(cipher.keyId()), formation.toJson(), null, by.id()));
         });
     }
 
@@ -89,9 +92,9 @@ public final class Releases {
             throw LaambdaException.conflict("release_not_rollbackable", "Release v" + version + " is " + target.status().sqlName()
                     + " and was never live: roll back to a release that was.");
         }
-        return releases.appendActive(app.id(), current -> new NewRelease(app.id(), Release.Kind.ROLLBACK,
+        return releases.appendActive(app.id(), current -> runnable(new NewRelease(app.id(), Release.Kind.ROLLBACK,
                 "Rollback to v" + version, target.artifactSha(), target.gitSha(), target.buildId(),
-                target.configCiphertext(), target.configKeyId(), target.formationJson(), version, by.id()));
+                target.configCiphertext(), target.configKeyId(), target.formationJson(), version, by.id())));
     }
 
     public Release find(App app, int version) {
@@ -111,6 +114,20 @@ public final class Releases {
             Release base = current.orElseThrow();
             return copyOf(current, app, by, Release.Kind.RESOURCES, description, base.configCiphertext(), formation.toJson());
         });
+    }
+
+    /**
+     * Refuses a release with code whose functions could not start here (LAAMBDA_RUN_IMAGE naming an image the
+     * engine lacks, say): it throws inside the release's transaction, so nothing is stored and vN stays live.
+     */
+    private NewRelease runnable(NewRelease next) {
+        if (next.artifactSha() != null) {
+            Map<String, String> config = cipher.decrypt(next.configCiphertext(), next.configKeyId()).values();
+            for (FormationEntry function : Formation.fromJson(next.formationJson()).entries().values()) {
+                platform.checkRunnable(function.runtime(), config);
+            }
+        }
+        return next;
     }
 
     /** The current release with one part replaced; {@code formationJson} null keeps the current formation. */

@@ -197,6 +197,34 @@ class ContainerPushTest {
         }
     }
 
+    @Test
+    void aConfigChangeNamingAMissingRunImageIsRefusedAndTheAppKeepsRunning() {
+        int releases = api.get("/api/v1/apps/boxed/releases").json().size();
+        TestApi.Response refused = api.patch("/api/v1/apps/boxed/config", "{\"LAAMBDA_RUN_IMAGE\":\"laambda/missing-run:1\"}");
+        assertEquals(409, refused.status(), refused.body());
+        assertEquals("Run image 'laambda/missing-run:1' not found: run buildpacks/stacks/build.sh or set the app's config "
+                + "LAAMBDA_RUN_IMAGE.", refused.json().get("error").asText(), refused.body());
+        assertEquals(releases, api.get("/api/v1/apps/boxed/releases").json().size(), "no release made");
+        assertFalse(api.get("/api/v1/apps/boxed/config").body().contains("missing-run"), "config unchanged");
+        assertEquals(200, api.post("/api/v1/apps/boxed/functions/probe/invoke", "{}").status());
+    }
+
+    @Test
+    void aPushWhoseRunImageIsMissingIsRejectedBeforeItsReleaseGoesLive() {
+        assertEquals(201, api.post("/api/v1/apps", "{\"name\":\"norun\"}").status());
+        assertEquals(200, api.patch("/api/v1/apps/norun/config", "{\"LAAMBDA_RUN_IMAGE\":\"laambda/missing-run:1\"}").status(),
+                "no code yet: nothing to run");
+        int releases = api.get("/api/v1/apps/norun/releases").json().size();
+        Path repo = developer.newRepo(Map.of("app.py", "def handler(e, c):\n    return 1\n", "Procfile", "web: app.handler\n"));
+        TestGit.Result push = developer.git(repo, "push",
+                "ssh://git@127.0.0.1:" + server.laambda().sshPort() + "/norun.git", "main");
+        assertFalse(push.ok(), push.output());
+        assertTrue(push.output().contains("remote: -----> Compressed artifact"), "built: " + push.output());
+        assertTrue(push.output().contains("remote: !") && push.output().contains(
+                "Run image 'laambda/missing-run:1' not found"), push.output());
+        assertEquals(releases, api.get("/api/v1/apps/norun/releases").json().size(), "nothing released");
+    }
+
     /** Pushes every repo at the same moment (round 2 pushes a new commit of each). */
     private static Map<String, TestGit.Result> pushAtOnce(Map<String, Path> repos, int round) throws Exception {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(repos.size());

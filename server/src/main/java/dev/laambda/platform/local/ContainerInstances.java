@@ -37,9 +37,20 @@ public final class ContainerInstances implements InstanceLauncher {
     }
 
     @Override
-    public RuntimeProcess start(FunctionSpec spec, Path codeDir, String runtimeApi, Consumer<String> output) {
-        RunImages.Image image = images.forFunction(spec.runtime(), spec.environment());
+    public void checkRunnable(String runtime, Map<String, String> appConfig) {
+        runImage(runtime, appConfig);
+    }
+
+    /** The run image for the runtime and the app's config, which must be on the engine. */
+    private RunImages.Image runImage(String runtime, Map<String, String> appConfig) {
+        RunImages.Image image = images.forFunction(runtime, appConfig);
         docker.requireImage(image.name(), "Run", image.setting());
+        return image;
+    }
+
+    @Override
+    public RuntimeProcess start(FunctionSpec spec, Path codeDir, String runtimeApi, Consumer<String> output) {
+        RunImages.Image image = runImage(spec.runtime(), spec.environment());
         // provided.* runtimes start the app's own bootstrap; the others the image's entry point, which
         // starts the language's runtime interface client for the handler (as AWS's base images do).
         boolean provided = spec.runtime().startsWith("provided");

@@ -33,6 +33,11 @@ public final class HostInstances implements InstanceLauncher {
     }
 
     @Override
+    public void checkRunnable(String runtime, Map<String, String> appConfig) {
+        launcher.checkRuntime(runtime);
+    }
+
+    @Override
     public RuntimeProcess start(FunctionSpec spec, Path codeDir, String runtimeApi, Consumer<String> output) {
         RuntimeLauncher.Launch launch = launcher.launch(spec.runtime(), spec.handler(), codeDir);
         Path tmp = null;

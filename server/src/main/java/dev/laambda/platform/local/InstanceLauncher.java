@@ -3,6 +3,7 @@ package dev.laambda.platform.local;
 import dev.laambda.platform.FunctionSpec;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /** Starts the runtime of a function instance, as a host process or as a container. */
@@ -13,6 +14,9 @@ public interface InstanceLauncher {
      * release's code in {@code codeDir}; each line the runtime writes goes to {@code output}.
      */
     RuntimeProcess start(FunctionSpec spec, Path codeDir, String runtimeApi, Consumer<String> output);
+
+    /** Throws a LaambdaException saying what to fix when instances of {@code runtime} could not start. */
+    void checkRunnable(String runtime, Map<String, String> appConfig);
 
     /** How instances run, for the server's log: "host processes", "containers (Docker 20.10 at …)". */
     String description();

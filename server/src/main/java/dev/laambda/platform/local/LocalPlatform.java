@@ -60,6 +60,11 @@ public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
     }
 
     @Override
+    public void checkRunnable(String runtime, Map<String, String> appConfig) {
+        launcher.checkRunnable(runtime, appConfig);
+    }
+
+    @Override
     public InvokeResult invoke(FunctionSpec function, byte[] payload) {
         InvokeResult result = pool(function).invoke(payload);
         logs.append(function.functionName(), function.releaseVersion(), result.log());

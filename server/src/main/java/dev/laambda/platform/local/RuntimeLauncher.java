@@ -42,16 +42,29 @@ public final class RuntimeLauncher {
             return new Launch(List.of(bootstrap.toString()), Map.of());
         }
         String language = language(runtime);
-        Path launchScript = buildpacksDir.resolve(language).resolve("runtime").resolve("launch");
-        if (!Files.isExecutable(launchScript)) {
-            throw LaambdaException.invalid("unsupported_runtime", "Runtime " + runtime
-                    + " does not run on the local platform: use python3.x, nodejs20.x, java21 or provided.al2023.");
-        }
+        Path launchScript = launchScript(runtime);
         Path client = runtimeClient(language);
         // The launch script finds the host's interpreter on the server's PATH, then execs the client with
         // Lambda's own PATH, so the function sees Lambda's environment and not the server's.
         return new Launch(List.of(launchScript.toString(), client.toString(), handler),
                 Map.of("LAAMBDA_HOST_PATH", System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin")));
+    }
+
+    /** Throws for a runtime that cannot run as a host process; provided.* runs the app's own bootstrap. */
+    void checkRuntime(String runtime) {
+        if (!runtime.startsWith("provided")) {
+            launchScript(runtime);
+        }
+    }
+
+    /** A language runtime's launch script, which must exist. */
+    private Path launchScript(String runtime) {
+        Path launchScript = buildpacksDir.resolve(language(runtime)).resolve("runtime").resolve("launch");
+        if (!Files.isExecutable(launchScript)) {
+            throw LaambdaException.invalid("unsupported_runtime", "Runtime " + runtime
+                    + " does not run on the local platform: use python3.x, nodejs20.x, java21 or provided.al2023.");
+        }
+        return launchScript;
     }
 
     /** The buildpack language whose runtime client runs a Lambda runtime: python3.12 → python, java21 → java. */
