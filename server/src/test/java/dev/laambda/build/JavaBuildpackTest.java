@@ -102,7 +102,7 @@ class JavaBuildpackTest {
         assertTrue(e.getMessage().startsWith("Build failed: java bin/compile exited with status 1"), e.getMessage());
         String javacError = "       [ERROR] src/main/java/example/Hello.java:[10,16] cannot find symbol";
         assertTrue(out.contains(javacError), out.toString());
-        assertTrue(out.contains(" !     mvn package failed: fix the errors above."), out.toString());
+        assertTrue(out.contains(" !     mvn compile failed: fix the errors above."), out.toString());
         assertTrue(e.lastLines().contains(javacError), e.lastLines().toString());
         assertFalse(out.stream().anyMatch(line -> line.contains("[Help 1]") || line.contains("\u001b[")),
                 "Maven's boilerplate and colour codes are left out: " + out);
