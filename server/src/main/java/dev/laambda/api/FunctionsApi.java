@@ -21,6 +21,9 @@ final class FunctionsApi {
 
     /** Lambda returns the last 4 KB of the invocation's log in X-Amz-Log-Result. */
     private static final int LOG_TAIL_BYTES = 4096;
+    /** Lambda's bound on X-Amz-Client-Context, the base64 text. */
+    private static final int MAX_CLIENT_CONTEXT_CHARS = 3583;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final int MAX_LOG_LINES = 10_000;
 
     private final Apps apps;
@@ -86,7 +89,7 @@ final class FunctionsApi {
             default -> throw LaambdaException.invalid("InvalidParameterValueException",
                     "X-Amz-Invocation-Type must be RequestResponse, Event or DryRun.");
         }
-        InvokeResult result = invoker.invoke(app, entry, ctx.bodyAsBytes());
+        InvokeResult result = invoker.invoke(app, entry, ctx.bodyAsBytes(), clientContext(ctx));
         ctx.header("X-Amz-Executed-Version", result.executedVersion());
         if (result.failed()) {
             ctx.header("X-Amz-Function-Error", result.functionError());
@@ -97,5 +100,30 @@ final class FunctionsApi {
             ctx.header("X-Amz-Log-Result", Base64.getEncoder().encodeToString(tail));
         }
         ctx.contentType("application/json").result(result.payload());
+    }
+
+    /**
+     * X-Amz-Client-Context: base64 of a JSON object (at most 3583 characters), handed to the function decoded,
+     * as Lambda does (Lambda-Runtime-Client-Context, the context's client_context). Synchronous invokes only.
+     */
+    private static Optional<String> clientContext(Context ctx) {
+        String header = ctx.header("X-Amz-Client-Context");
+        if (header == null || header.isEmpty()) {
+            return Optional.empty();
+        }
+        String problem = "X-Amz-Client-Context must be base64-encoded JSON of at most " + MAX_CLIENT_CONTEXT_CHARS
+                + " characters.";
+        if (header.length() > MAX_CLIENT_CONTEXT_CHARS) {
+            throw LaambdaException.invalid("InvalidRequestContentException", problem);
+        }
+        try {
+            String json = new String(Base64.getDecoder().decode(header.strip()), StandardCharsets.UTF_8);
+            if (!JSON.readTree(json).isObject()) {
+                throw LaambdaException.invalid("InvalidRequestContentException", problem);
+            }
+            return Optional.of(json);
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            throw LaambdaException.invalid("InvalidRequestContentException", problem);
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.laambda.platform;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Where functions run: Laambda's own local runtime, or AWS Lambda. */
 public interface FunctionPlatform {
@@ -16,8 +17,11 @@ public interface FunctionPlatform {
      */
     void checkRunnable(String runtime, Map<String, String> appConfig);
 
-    /** Runs one invocation on exactly the release {@code function} names; throws when it cannot even start. */
-    InvokeResult invoke(FunctionSpec function, byte[] payload);
+    /**
+     * Runs one invocation on exactly the release {@code function} names; throws when it cannot even start.
+     * {@code clientContext}: the caller's ClientContext JSON, which the function sees in its context.
+     */
+    InvokeResult invoke(FunctionSpec function, byte[] payload, Optional<String> clientContext);
 
     /** The function's state and instances now. */
     FunctionStatus status(String functionName);

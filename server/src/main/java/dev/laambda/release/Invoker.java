@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -56,11 +57,12 @@ public final class Invoker {
     public InvokeResult invokePublic(String appName, String entry, byte[] payload) {
         App app = apps.findByName(appName).orElseThrow(() -> LaambdaException.notFound("app_not_found",
                 "App '" + appName + "' not found."));
-        return invoke(app, entry, payload);
+        return invoke(app, entry, payload, Optional.empty());
     }
 
-    public InvokeResult invoke(App app, String entry, byte[] payload) {
-        return platform.invoke(check(app, entry, payload), event(payload));
+    /** A synchronous invocation; {@code clientContext} is the caller's ClientContext JSON, if any. */
+    public InvokeResult invoke(App app, String entry, byte[] payload, Optional<String> clientContext) {
+        return platform.invoke(check(app, entry, payload), event(payload), clientContext);
     }
 
     /** Lambda hands a function invoked without a payload the empty object {} as its event. */
@@ -80,7 +82,7 @@ public final class Invoker {
         FunctionSpec spec = check(app, entry, payload);
         background.execute(() -> {
             try {
-                platform.invoke(spec, event(payload));
+                platform.invoke(spec, event(payload), Optional.empty());
             } catch (RuntimeException e) {
                 log.warn("event=async_invoke_failed function={} error={}", spec.functionName(), e.getMessage());
             }

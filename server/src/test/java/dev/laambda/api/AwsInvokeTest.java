@@ -46,7 +46,12 @@ class AwsInvokeTest {
                             return {"hello": event.get("name", "world"), "arn": context.invoked_function_arn}
                         """,
                 "fail.py", "def handler(event, context):\n    raise KeyError('missing')\n",
-                "Procfile", "hello: hello.handler\nfail: fail.handler\n"));
+                "client.py", """
+                        def handler(event, context):
+                            client = context.client_context
+                            return {"custom": client.custom if client else None, "env": client.env if client else None}
+                        """,
+                "Procfile", "hello: hello.handler\nfail: fail.handler\nclient: client.handler\n"));
         app.pushAccepted();
         lambda = client(server.adminToken());
     }
@@ -137,6 +142,21 @@ class AwsInvokeTest {
         assertTrue(admin.get("/api/v1/apps/aws-demo/functions/hello/logs").body().contains("hello from aws-demo-hello"),
                 "and its log kept");
         assertThrows(ResourceNotFoundException.class, () -> lambda.invoke(r -> r.functionName("aws-web")));
+    }
+
+    @Test
+    void theCallersClientContextReachesTheFunctionsContext() {
+        String clientContext = java.util.Base64.getEncoder().encodeToString(
+                "{\"custom\": {\"team\": \"thumbs\"}, \"env\": {\"platform\": \"ios\"}}".getBytes());
+        InvokeResponse response = lambda.invoke(r -> r.functionName("aws-demo-client").clientContext(clientContext));
+        assertEquals("{\"custom\": {\"team\": \"thumbs\"}, \"env\": {\"platform\": \"ios\"}}",
+                response.payload().asUtf8String());
+        assertEquals("{\"custom\": null, \"env\": null}",
+                lambda.invoke(r -> r.functionName("aws-demo-client")).payload().asUtf8String(), "none given, none seen");
+        assertThrows(InvalidRequestContentException.class, () -> lambda.invoke(r -> r.functionName("aws-demo-client")
+                .clientContext("not base64 json!")));
+        assertThrows(InvalidRequestContentException.class, () -> lambda.invoke(r -> r.functionName("aws-demo-client")
+                .clientContext("x".repeat(3584))));
     }
 
     @Test

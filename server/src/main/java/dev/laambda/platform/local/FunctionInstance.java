@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -85,7 +86,7 @@ final class FunctionInstance implements AutoCloseable {
     }
 
     /** Runs one event; the instance is dead afterwards when it timed out or its runtime exited. */
-    synchronized InvokeResult invoke(byte[] payload) {
+    synchronized InvokeResult invoke(byte[] payload, Optional<String> clientContext) {
         String requestId = UUID.randomUUID().toString();
         long start = System.nanoTime();
         long deadline = System.currentTimeMillis() + spec.timeoutS() * 1000L;
@@ -97,7 +98,8 @@ final class FunctionInstance implements AutoCloseable {
         Invocation invocation = new Invocation(requestId, payload, deadline,
                 "arn:aws:lambda:" + spec.region() + ":000000000000:function:" + spec.functionName(),
                 "Root=1-" + Long.toHexString(System.currentTimeMillis() / 1000) + "-" + UUID.randomUUID().toString()
-                        .replace("-", "").substring(0, 24) + ";Sampled=0", null, null, new CompletableFuture<>());
+                        .replace("-", "").substring(0, 24) + ";Sampled=0", clientContext.orElse(null), null,
+                new CompletableFuture<>());
         InvokeResult result;
         try {
             InvocationResult outcome = api.submit(invocation).get(spec.timeoutS() * 1000L, TimeUnit.MILLISECONDS);

@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -34,7 +35,7 @@ final class InstancePool implements AutoCloseable {
         this.queueWait = queueWait;
     }
 
-    InvokeResult invoke(byte[] payload) {
+    InvokeResult invoke(byte[] payload, Optional<String> clientContext) {
         try {
             if (!slots.tryAcquire(queueWait.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new LaambdaException(LaambdaException.Kind.TOO_MANY_REQUESTS, "TooManyRequestsException",
@@ -53,7 +54,7 @@ final class InstancePool implements AutoCloseable {
             if (instance == null) {
                 instance = starter.get();
             }
-            return instance.invoke(payload);
+            return instance.invoke(payload, clientContext);
         } finally {
             synchronized (this) {
                 busy--;

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -65,8 +66,8 @@ public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
     }
 
     @Override
-    public InvokeResult invoke(FunctionSpec function, byte[] payload) {
-        InvokeResult result = pool(function).invoke(payload);
+    public InvokeResult invoke(FunctionSpec function, byte[] payload, Optional<String> clientContext) {
+        InvokeResult result = pool(function).invoke(payload, clientContext);
         logs.append(function.functionName(), function.releaseVersion(), result.log());
         return result;
     }
