@@ -37,7 +37,7 @@ public final class AppRepository {
     }
 
     public Optional<App> findByName(String name) {
-        return database.transaction(c -> Jdbc.queryOne(c, SELECT + "WHERE a.name = ?", AppRepository::map, name));
+        return database.read(c -> Jdbc.queryOne(c, SELECT + "WHERE a.name = ?", AppRepository::map, name));
     }
 
     /** Apps the user owns or collaborates on; every app for an admin. */
@@ -49,7 +49,7 @@ public final class AppRepository {
     }
 
     public boolean isCollaborator(long appId, long userId) {
-        return database.transaction(c -> Jdbc.queryOne(c,
+        return database.read(c -> Jdbc.queryOne(c,
                 "SELECT 1 FROM collaborators WHERE app_id = ? AND user_id = ?", r -> 1, appId, userId).isPresent());
     }
 

@@ -49,6 +49,18 @@ public final class Database implements AutoCloseable {
         return dataSource;
     }
 
+    /**
+     * One statement on its own, without a transaction around it (no BEGIN and COMMIT round trips): for
+     * single-statement reads on hot paths, such as every API call's token and app lookups.
+     */
+    public <T> T read(Work<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw new DatabaseException(e);
+        }
+    }
+
     public <T> T transaction(Work<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);

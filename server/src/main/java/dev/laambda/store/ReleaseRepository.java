@@ -41,7 +41,7 @@ public final class ReleaseRepository {
     }
 
     public Optional<Release> current(long appId) {
-        return database.transaction(c -> current(c, appId));
+        return database.read(c -> current(c, appId));
     }
 
     public Optional<Release> find(long appId, int version) {

@@ -24,18 +24,19 @@ public final class TokenRepository {
 
     /** The user a live (unrevoked) token belongs to; records the use. */
     public Optional<User> userForLiveToken(String tokenHash) {
-        return database.transaction(c -> {
-            Optional<User> user = Jdbc.queryOne(c,
-                    "SELECT u.id, u.email, u.is_admin, u.created_at FROM tokens t JOIN users u ON u.id = t.user_id "
-                            + "WHERE t.token_hash = ? AND t.revoked_at IS NULL",
-                    UserRepository::map, tokenHash);
-            if (user.isPresent()) {
-                // Once a minute is precise enough, and spares every API call a write.
-                Jdbc.update(c, "UPDATE tokens SET last_used_at = now() WHERE token_hash = ? "
-                        + "AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')", tokenHash);
-            }
-            return user;
-        });
+        record Found(User user, boolean useStale) {
+        }
+        Optional<Found> found = database.read(c -> Jdbc.queryOne(c,
+                "SELECT u.id, u.email, u.is_admin, u.created_at, "
+                        + "(t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute') AS use_stale "
+                        + "FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.revoked_at IS NULL",
+                row -> new Found(UserRepository.map(row), row.getBoolean("use_stale")), tokenHash));
+        // Once a minute is precise enough, and spares every other API call a write.
+        if (found.isPresent() && found.get().useStale()) {
+            database.transaction(c -> Jdbc.update(c, "UPDATE tokens SET last_used_at = now() WHERE token_hash = ? "
+                    + "AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')", tokenHash));
+        }
+        return found.map(Found::user);
     }
 
     public List<ApiToken> listForUser(long userId) {
