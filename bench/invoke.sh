@@ -64,8 +64,8 @@ ratio() { if [ "$2" = "nan" ] || [ "$(echo "$2 == 0" | bc -l)" = 1 ]; then echo 
 warmup="${LAAMBDA_BENCH_WARMUP:-1000}"
 python3 "$root/bench/load.py" "$laambda_url" "$warmup" 1 "$token" >/dev/null
 python3 "$root/bench/load.py" "$rie_url" "$warmup" 1 >/dev/null
-read -r l50 l99 lrps lerr < <(measure "$laambda_url" "$n" 1 "$token")
-read -r r50 r99 rrps rerr < <(measure "$rie_url" "$n" 1)
+# One client, alternating blocks of calls to Laambda and to the emulator, so the machine's noise hits both alike.
+read -r l50 l99 lrps lerr r50 r99 rrps rerr < <(python3 "$root/bench/pair.py" "$laambda_url" "$token" "$rie_url" "$n")
 read -r lc50 lc99 lcrps lcerr < <(measure "$laambda_url" "$n" 4 "$token")
 read -r rc50 rc99 rcrps rcerr < <(measure "$rie_url" "$n" 4)
 
@@ -86,7 +86,7 @@ for i in 1 2 3; do
 done
 cold_ms=$(printf '%s\n' "${cold[@]}" | median); bare_ms=$(printf '%s\n' "${bare[@]}" | median)
 
-printf '\nwarm invoke, %d requests, same Python handler, %s (ms, req/s):\n' "$n" \
+printf '\nwarm invoke, %d requests, same Python handler, %s (ms; 1 client: req/s of its own request time, in blocks alternating with the emulator):\n' "$n" \
   "$([ -n "${rie_container:-}" ] && echo "containers of $run_image" || echo "host processes")"
 printf '  1 client    laambda p50 %s p99 %s %s req/s   rie p50 %s p99 %s %s req/s   p50 ratio %s  throughput ratio %s\n' \
   "$l50" "$l99" "$lrps" "$r50" "$r99" "$rrps" "$(ratio "$l50" "$r50")" "$(ratio "$lrps" "$rrps")"
