@@ -109,6 +109,18 @@ class JavaBuildpackTest {
     }
 
     @Test
+    void aDependencyThatDoesNotExistFailsTheBuildNamingIt() throws Exception {
+        Path app = app("missing-dependency");
+        Files.writeString(app.resolve("pom.xml"), MavenPom.withDependencies("dev.laambda.nosuch:no-such-library:9.9.9"));
+        List<String> out = new ArrayList<>();
+        assertThrows(BuildFailedException.class,
+                () -> builder.compile(java(app), app, cache("missing-dependency"), Map.of(), out::add));
+
+        assertTrue(out.stream().anyMatch(line -> line.contains("dev.laambda.nosuch:no-such-library")), out.toString());
+        assertTrue(out.contains(" !     mvn compile failed: fix the errors above."), out.toString());
+    }
+
+    @Test
     void aJavaAppWithoutAProcfileIsOfferedNoDefaultHandler() throws Exception {
         Path app = app("no-procfile");
         Files.delete(app.resolve("Procfile"));

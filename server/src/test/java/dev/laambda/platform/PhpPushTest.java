@@ -2,6 +2,7 @@ package dev.laambda.platform;
 
 import dev.laambda.testing.TestApi;
 import dev.laambda.testing.TestApp;
+import dev.laambda.testing.TestGit;
 import dev.laambda.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -107,6 +109,21 @@ class PhpPushTest {
         String second = app.pushAccepted();
         assertTrue(second.contains("remote: -----> Using cached PHP "), second);
         assertTrue(second.contains("remote: -----> Using Composer cache"), second);
+    }
+
+    @Test
+    void aComposerPackageThatDoesNotExistRejectsThePush() {
+        TestApp missing = TestApp.create(server, "phpmissing", Map.of(
+                "composer.json", """
+                        {"name": "laambda/missing", "repositories": [{"packagist.org": false}],
+                         "require": {"laambda/no-such-package": "^1.0"}}
+                        """,
+                "handler.php", "<?php\nreturn fn (array $event) => 1;\n"));
+        TestGit.Result push = missing.push();
+        assertFalse(push.ok(), push.output());
+        assertTrue(push.output().contains("laambda/no-such-package"), push.output());
+        assertTrue(push.output().contains("remote: !"), push.output());
+        assertEquals(1, api.get("/api/v1/apps/phpmissing/releases").json().size(), "only the initial release");
     }
 
     @Test
