@@ -12,16 +12,16 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,7 +42,9 @@ public final class RuntimeApiServer implements AutoCloseable {
 
     private final HttpServer http;
     private final ExecutorService threads;
-    private final BlockingQueue<Invocation> queued = new LinkedBlockingQueue<>();
+    /** Events no `next` has asked for yet, and the `next` waiting for an event: at most one is non-empty. */
+    private final Deque<Invocation> queued = new ArrayDeque<>();
+    private HttpExchange waitingNext;
     private final Map<String, Invocation> inFlight = new ConcurrentHashMap<>();
     private final CompletableFuture<InvocationResult.Failure> initError = new CompletableFuture<>();
     private final CompletableFuture<Void> firstPoll = new CompletableFuture<>();
@@ -83,12 +85,31 @@ public final class RuntimeApiServer implements AutoCloseable {
         return "127.0.0.1:" + http.getAddress().getPort();
     }
 
-    /** Queues an event; the instance's runtime picks it up with its next `next`. */
+    /**
+     * Hands an event to the runtime: straight into the `next` it is waiting on (answered on this thread, no
+     * hand-over to another), else queued for its next `next`.
+     */
     public CompletableFuture<InvocationResult> submit(Invocation invocation) {
-        if (closed) {
-            invocation.result().complete(failure("Runtime.ExitError", "The runtime is no longer running."));
-        } else {
-            queued.add(invocation);
+        HttpExchange waiting;
+        synchronized (this) {
+            if (closed) {
+                invocation.result().complete(failure("Runtime.ExitError", "The runtime is no longer running."));
+                return invocation.result();
+            }
+            waiting = waitingNext;
+            waitingNext = null;
+            if (waiting == null) {
+                queued.add(invocation);
+                return invocation.result();
+            }
+        }
+        try {
+            handOver(waiting, invocation);
+        } catch (IOException e) {
+            inFlight.remove(invocation.requestId());
+            invocation.result().complete(failure("Runtime.ExitError", "The runtime's connection closed: " + e.getMessage()));
+        } finally {
+            waiting.close();
         }
         return invocation.result();
     }
@@ -109,28 +130,44 @@ public final class RuntimeApiServer implements AutoCloseable {
             invocation.result().complete(failure);
         }
         inFlight.clear();
-        Invocation next;
-        while ((next = queued.poll()) != null) {
-            next.result().complete(failure);
+        List<Invocation> dropped;
+        synchronized (this) {
+            dropped = new ArrayList<>(queued);
+            queued.clear();
         }
+        dropped.forEach(next -> next.result().complete(failure));
     }
 
     @Override
     public void close() {
-        closed = true;
+        HttpExchange waiting;
+        synchronized (this) {
+            closed = true;
+            waiting = waitingNext;
+            waitingNext = null;
+        }
         failAll(failure("Runtime.ExitError", "The runtime was stopped."));
+        if (waiting != null) {
+            try (waiting) {
+                answer(waiting, 500, error("Runtime.ExitError", "The instance is shutting down: the runtime must exit."));
+            } catch (IOException gone) {
+                // The runtime is being stopped anyway.
+            }
+        }
         http.stop(0);
         threads.shutdownNow();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        String method = exchange.getRequestMethod();
+        if (!closed && method.equals("GET") && path.equals(PREFIX + "invocation/next")) {
+            next(exchange);
+            return;
+        }
         try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            String method = exchange.getRequestMethod();
             if (closed) {
                 answer(exchange, 500, error("Runtime.ExitError", "The instance is shutting down: the runtime must exit."));
-            } else if (method.equals("GET") && path.equals(PREFIX + "invocation/next")) {
-                next(exchange);
             } else if (method.equals("POST") && path.equals(PREFIX + "init/error")) {
                 initError(exchange);
             } else if (method.equals("POST") && INVOCATION_POST.matcher(path).matches()) {
@@ -144,21 +181,36 @@ public final class RuntimeApiServer implements AutoCloseable {
         }
     }
 
-    /** Long poll: waits for an event, then hands it over with Lambda's headers. */
+    /**
+     * Long poll: answers with a queued event at once, else keeps the exchange open (no thread waits on it)
+     * until {@link #submit} answers it with the next event, or {@link #close} with a 500.
+     */
     private void next(HttpExchange exchange) throws IOException {
         firstPoll.complete(null);
-        Invocation invocation = null;
-        try {
-            while (invocation == null && !closed) {
-                invocation = queued.poll(1, TimeUnit.SECONDS);
+        Invocation invocation;
+        synchronized (this) {
+            invocation = queued.poll();
+            if (invocation == null && !closed) {
+                // One runtime asks one `next` at a time; an earlier one still open was abandoned by its client.
+                HttpExchange replaced = waitingNext;
+                waitingNext = exchange;
+                if (replaced != null) {
+                    replaced.close();
+                }
+                return;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
-        if (invocation == null) {
-            answer(exchange, 500, error("Runtime.ExitError", "The instance is shutting down: the runtime must exit."));
-            return;
+        try (exchange) {
+            if (invocation == null) {
+                answer(exchange, 500, error("Runtime.ExitError", "The instance is shutting down: the runtime must exit."));
+            } else {
+                handOver(exchange, invocation);
+            }
         }
+    }
+
+    /** Answers a `next` with the event and Lambda's headers; the invocation is in flight from then on. */
+    private void handOver(HttpExchange exchange, Invocation invocation) throws IOException {
         inFlight.put(invocation.requestId(), invocation);
         var headers = exchange.getResponseHeaders();
         headers.set("Content-Type", "application/json");
