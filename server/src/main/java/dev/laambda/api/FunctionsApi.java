@@ -9,8 +9,10 @@ import dev.laambda.release.FormationEntry;
 import dev.laambda.release.Releases;
 import dev.laambda.release.Invoker;
 import dev.laambda.store.App;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -23,19 +25,20 @@ final class FunctionsApi {
     private static final int LOG_TAIL_BYTES = 4096;
     /** Lambda's bound on X-Amz-Client-Context, the base64 text. */
     private static final int MAX_CLIENT_CONTEXT_CHARS = 3583;
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final int MAX_LOG_LINES = 10_000;
 
     private final Apps apps;
     private final Invoker invoker;
     private final Releases releases;
     private final FunctionPlatform platform;
+    private final ObjectMapper json;
 
-    FunctionsApi(Apps apps, Invoker invoker, Releases releases, FunctionPlatform platform) {
+    FunctionsApi(Apps apps, Invoker invoker, Releases releases, FunctionPlatform platform, ObjectMapper json) {
         this.apps = apps;
         this.invoker = invoker;
         this.releases = releases;
         this.platform = platform;
+        this.json = json;
     }
 
     /** GET …/functions/{entry}/logs: the entry's function's recent log, oldest first. */
@@ -106,24 +109,22 @@ final class FunctionsApi {
      * X-Amz-Client-Context: base64 of a JSON object (at most 3583 characters), handed to the function decoded,
      * as Lambda does (Lambda-Runtime-Client-Context, the context's client_context). Synchronous invokes only.
      */
-    private static Optional<String> clientContext(Context ctx) {
+    private Optional<String> clientContext(Context ctx) {
         String header = ctx.header("X-Amz-Client-Context");
         if (header == null || header.isEmpty()) {
             return Optional.empty();
         }
-        String problem = "X-Amz-Client-Context must be base64-encoded JSON of at most " + MAX_CLIENT_CONTEXT_CHARS
-                + " characters.";
-        if (header.length() > MAX_CLIENT_CONTEXT_CHARS) {
-            throw LaambdaException.invalid("InvalidRequestContentException", problem);
-        }
-        try {
-            String json = new String(Base64.getDecoder().decode(header.strip()), StandardCharsets.UTF_8);
-            if (!JSON.readTree(json).isObject()) {
-                throw LaambdaException.invalid("InvalidRequestContentException", problem);
+        if (header.length() <= MAX_CLIENT_CONTEXT_CHARS) {
+            try {
+                String document = new String(Base64.getDecoder().decode(header.strip()), StandardCharsets.UTF_8);
+                if (json.readTree(document).isObject()) {
+                    return Optional.of(document);
+                }
+            } catch (IllegalArgumentException | IOException notBase64Json) {
+                // answered below
             }
-            return Optional.of(json);
-        } catch (IllegalArgumentException | java.io.IOException e) {
-            throw LaambdaException.invalid("InvalidRequestContentException", problem);
         }
+        throw LaambdaException.invalid("InvalidRequestContentException", "X-Amz-Client-Context must be base64-encoded "
+                + "JSON of at most " + MAX_CLIENT_CONTEXT_CHARS + " characters.");
     }
 }

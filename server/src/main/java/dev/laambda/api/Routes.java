@@ -29,7 +29,7 @@ public final class Routes {
 
     public Routes(Accounts accounts, SshKeys sshKeys, Apps apps, Releases releases, BuildRepository builds,
                   Invoker invoker, FunctionPlatform platform, Deployer deployer, Optional<String> gitHost, int sshPort, ObjectMapper json, String version) {
-        FunctionsApi functions = new FunctionsApi(apps, invoker, releases, platform);
+        FunctionsApi functions = new FunctionsApi(apps, invoker, releases, platform, json);
         AwsInvokeApi awsInvoke = new AwsInvokeApi(apps, functions);
         this.gateway = new GatewayApi(invoker);
         UsersApi users = new UsersApi(accounts, json);

@@ -149,9 +149,9 @@ public final class RuntimeApiServer implements AutoCloseable {
         failAll(failure("Runtime.ExitError", "The runtime was stopped."));
         if (waiting != null) {
             try (waiting) {
-                answer(waiting, 500, error("Runtime.ExitError", "The instance is shutting down: the runtime must exit."));
+                answerShuttingDown(waiting);
             } catch (IOException gone) {
-                // The runtime is being stopped anyway.
+                log.debug("event=runtime_gone_at_close error={}", gone.getMessage());
             }
         }
         http.stop(0);
@@ -167,7 +167,7 @@ public final class RuntimeApiServer implements AutoCloseable {
         }
         try (exchange) {
             if (closed) {
-                answer(exchange, 500, error("Runtime.ExitError", "The instance is shutting down: the runtime must exit."));
+                answerShuttingDown(exchange);
             } else if (method.equals("POST") && path.equals(PREFIX + "init/error")) {
                 initError(exchange);
             } else if (method.equals("POST") && INVOCATION_POST.matcher(path).matches()) {
@@ -202,7 +202,7 @@ public final class RuntimeApiServer implements AutoCloseable {
         }
         try (exchange) {
             if (invocation == null) {
-                answer(exchange, 500, error("Runtime.ExitError", "The instance is shutting down: the runtime must exit."));
+                answerShuttingDown(exchange);
             } else {
                 handOver(exchange, invocation);
             }
@@ -301,6 +301,11 @@ public final class RuntimeApiServer implements AutoCloseable {
         document.put("errorMessage", message);
         document.put("errorType", type);
         return document;
+    }
+
+    /** What a `next` gets once the instance is stopping: the runtime is to exit. */
+    private static void answerShuttingDown(HttpExchange exchange) throws IOException {
+        answer(exchange, 500, error("Runtime.ExitError", "The instance is shutting down: the runtime must exit."));
     }
 
     private static void answer(HttpExchange exchange, int status, Object body) throws IOException {

@@ -130,13 +130,7 @@ class NodeRuntimeConformanceTest {
         env.clear();
         env.put("PATH", "/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin");
         env.put("LAAMBDA_HOST_PATH", System.getenv("PATH"));
-        env.put("AWS_LAMBDA_RUNTIME_API", api.address());
-        env.put("LAMBDA_TASK_ROOT", task.toString());
-        env.put("_HANDLER", handler);
-        env.put("AWS_LAMBDA_FUNCTION_NAME", "conformance");
-        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128");
-        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-        env.put("AWS_REGION", "us-east-1");
+        ConformanceFunction.environment(env, api.address(), task, handler, 128);
         try {
             runtime = builder.start();
         } catch (IOException e) {

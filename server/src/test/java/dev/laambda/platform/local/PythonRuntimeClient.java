@@ -52,15 +52,7 @@ final class PythonRuntimeClient {
             env.put("PATH", System.getenv("PATH"));
             env.put("HOME", System.getProperty("java.io.tmpdir"));
             env.put("PYTHONPATH", install() + ":" + taskRoot);
-            env.put("AWS_LAMBDA_RUNTIME_API", runtimeApi);
-            env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
-            env.put("_HANDLER", handler);
-            env.put("AWS_LAMBDA_FUNCTION_NAME", "conformance");
-            env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128");
-            env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-            env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/conformance");
-            env.put("AWS_LAMBDA_LOG_STREAM_NAME", "local");
-            env.put("AWS_REGION", "us-east-1");
+            ConformanceFunction.environment(env, runtimeApi, taskRoot, handler, 128);
             return builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
