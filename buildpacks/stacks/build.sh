@@ -6,10 +6,11 @@
 #   laambda/stack-base:trixie    debootstrap --variant=minbase, imported
 #   laambda/stack-build:trixie   common build tools, the host's index settings   (base/build.Dockerfile)
 #   laambda/stack-run:trixie     the Lambda run contract; also provided:al2023   (base/run.Dockerfile)
+#   laambda/netfilter:trixie     iptables, for the server's function-network firewall (base/netfilter.Dockerfile)
 #   <family> build and run images                                             (<family>/*.Dockerfile)
 #
 # An image whose tag exists is skipped unless --rebuild, which rebuilds the named families' images, and
-# the three shared ones too when "base" is named or nothing is. Image names: LAAMBDA_IMAGE_<FAMILY>
+# the four shared ones too when "base" is named or nothing is. Image names: LAAMBDA_IMAGE_<FAMILY>
 # (build), LAAMBDA_RUN_IMAGE_<FAMILY> (run). Debian mirror: LAAMBDA_DEBIAN_MIRROR and
 # LAAMBDA_DEBIAN_SECURITY_MIRROR ("none" leaves it out); default: the host's apt sources.
 # docker's whole output goes to LAAMBDA_STACKS_LOG_DIR (default /tmp/laambda-stacks).
@@ -35,6 +36,7 @@ declare -A run_default=(
 base_image=laambda/stack-base:trixie
 build_base=laambda/stack-build:trixie
 run_base=laambda/stack-run:trixie
+netfilter_image="${LAAMBDA_NETFILTER_IMAGE:-laambda/netfilter:trixie}"
 suite=trixie
 log_dir="${LAAMBDA_STACKS_LOG_DIR:-/tmp/laambda-stacks}"
 
@@ -48,7 +50,7 @@ selected=()
 for arg in "$@"; do
   case "$arg" in
     --rebuild) rebuild=1 ;;
-    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) fail "unknown option '$arg': use --rebuild, or name families (${families[*]}) or base" ;;
     base) base_named=1 ;;
     *) [ -n "${build_default[$arg]:-}" ] || fail "unknown family '$arg': choose from base ${families[*]}"
@@ -264,6 +266,11 @@ build_run_base() {
   docker_build "$run_base" "$stacks/base" "$stacks/base/run.Dockerfile" --build-arg "BASE_IMAGE=$base_image"
 }
 
+build_netfilter() {
+  skip "$netfilter_image" "$rebuild_base" && return
+  docker_build "$netfilter_image" "$stacks/base" "$stacks/base/netfilter.Dockerfile" --build-arg "BASE_IMAGE=$base_image"
+}
+
 build_family() {
   local family="$1" build run
   build="$(build_image "$family")" run="$(run_image "$family")"
@@ -334,6 +341,7 @@ total=$SECONDS
 build_base_image
 build_build_base
 build_run_base
+build_netfilter
 for family in "${selected[@]}"; do
   build_family "$family"
 done

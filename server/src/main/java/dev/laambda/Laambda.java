@@ -26,6 +26,7 @@ import dev.laambda.platform.local.HostInstances;
 import dev.laambda.platform.local.InstanceLauncher;
 import dev.laambda.platform.local.RunImages;
 import dev.laambda.docker.DockerEngine;
+import dev.laambda.docker.FunctionNetwork;
 import dev.laambda.build.Builder;
 import dev.laambda.build.BuildImages;
 import dev.laambda.build.DockerBuilder;
@@ -101,17 +102,29 @@ public final class Laambda implements AutoCloseable {
         return host + ":" + config.dataDir();
     }
 
-    /** Function instances as containers or host processes, as LAAMBDA_INSTANCES says (auto: containers when Docker answers). */
+    /**
+     * Function instances as containers or host processes, as LAAMBDA_INSTANCES says (auto: containers when
+     * Docker answers and can isolate them on the function network, else host processes).
+     */
     private static InstanceLauncher instances(ServerConfig config, DockerEngine.Connection docker) {
         HostInstances host = new HostInstances(new RuntimeLauncher(config.buildpacksDir(), config.runtimesDir()));
-        return switch (config.instances()) {
-            case "process" -> host;
-            case "container" -> new ContainerInstances(docker.engine().orElseThrow(() -> new IllegalStateException(
-                    ServerConfig.INSTANCES + "=container, but there is " + docker.description())),
-                    new RunImages(config.imageSettings()));
-            default -> docker.engine().<InstanceLauncher>map(engine -> new ContainerInstances(engine,
-                    new RunImages(config.imageSettings()))).orElse(host);
-        };
+        if (config.instances().equals("process")) {
+            return host;
+        }
+        String problem = docker.description();
+        if (docker.engine().isPresent()) {
+            DockerEngine engine = docker.engine().get();
+            FunctionNetwork.Result network = FunctionNetwork.ensure(engine, config.functionEgress(), config.netfilterImage());
+            if (network.network().isPresent()) {
+                return new ContainerInstances(engine, new RunImages(config.imageSettings()), network.network().get());
+            }
+            problem = network.problem();
+        }
+        if (config.instances().equals("container")) {
+            throw new IllegalStateException(ServerConfig.INSTANCES + "=container, but " + problem);
+        }
+        log.warn("event=no_container_isolation reason=\"{}\"", problem);
+        return host;
     }
 
     /** Builds in containers or as host processes, as LAAMBDA_BUILDER says (auto: Docker when it answers). */

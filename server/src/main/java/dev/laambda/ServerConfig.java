@@ -1,6 +1,7 @@
 package dev.laambda;
 
 import dev.laambda.build.BuildLimits;
+import dev.laambda.docker.Egress;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,8 @@ public record ServerConfig(
         Duration idleTimeout,
         String builder,
         String instances,
+        Egress functionEgress,
+        String netfilterImage,
         Map<String, String> imageSettings) {
 
     public static final String DATA = "LAAMBDA_DATA";
@@ -55,6 +58,10 @@ public record ServerConfig(
     public static final String BUILDER = "LAAMBDA_BUILDER";
     /** How function instances run: auto (containers when Docker answers, else processes), container, process. */
     public static final String INSTANCES = "LAAMBDA_INSTANCES";
+    /** What function containers may reach: internet (public addresses, through NAT) or none. */
+    public static final String FUNCTION_EGRESS = "LAAMBDA_FUNCTION_EGRESS";
+    /** The image with iptables that sets the function network's firewall on the engine's host. */
+    public static final String NETFILTER_IMAGE = "LAAMBDA_NETFILTER_IMAGE";
 
     /** Reads and validates all settings; throws with every problem listed, each naming its setting. */
     public static ServerConfig fromEnvironment(Map<String, String> env) {
@@ -109,6 +116,11 @@ public record ServerConfig(
         if (!List.of("auto", "container", "process").contains(instances)) {
             problems.add(INSTANCES + " must be auto, container or process");
         }
+        Optional<Egress> egress = Egress.parse(env.getOrDefault(FUNCTION_EGRESS, "internet"));
+        if (egress.isEmpty()) {
+            problems.add(FUNCTION_EGRESS + " must be internet or none");
+        }
+        String netfilterImage = env.getOrDefault(NETFILTER_IMAGE, "laambda/netfilter:trixie").strip();
         // Image names per runtime family: LAAMBDA_IMAGE_PYTHON (build), LAAMBDA_RUN_IMAGE_PYTHON (run), …
         Map<String, String> images = new java.util.TreeMap<>();
         env.forEach((name, value) -> {
@@ -121,7 +133,7 @@ public record ServerConfig(
         }
         return new ServerConfig(dataDir, host, port, databaseUrl, masterKey, adminEmail, region, sshHost, sshPort, gitHost,
                 buildpacksDir, order, new BuildLimits(buildTimeout, buildDisk), concurrency, idleTimeout, builder, instances,
-                Map.copyOf(images));
+                egress.orElseThrow(), netfilterImage, Map.copyOf(images));
     }
 
     /** Next to the server jar (a release or the Docker image), else in the source tree the jar was built in. */

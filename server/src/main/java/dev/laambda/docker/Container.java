@@ -7,8 +7,10 @@ import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Ulimit;
 import com.github.dockerjava.api.model.Volume;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +50,6 @@ public final class Container implements AutoCloseable {
     public static Container start(DockerEngine engine, ContainerSpec spec, Consumer<String> output) {
         DockerClient client = engine.client();
         HostConfig host = HostConfig.newHostConfig()
-                .withNetworkMode("host")
                 // Its own cgroup namespace, as `docker run` gives on cgroup v2: the function sees its own limits.
                 .withCgroupnsMode("private")
                 .withReadonlyRootfs(spec.readOnlyRoot())
@@ -57,6 +58,14 @@ public final class Container implements AutoCloseable {
                                 m.readOnly() ? AccessMode.ro : AccessMode.rw))
                         .toList())
                 .withTmpFs(spec.tmpfs());
+        spec.sandbox().ifPresentOrElse(sandbox -> host
+                        .withNetworkMode(sandbox.network())
+                        .withCapDrop(Capability.ALL)
+                        .withSecurityOpts(List.of("no-new-privileges"))
+                        .withPidsLimit(sandbox.maxProcesses())
+                        .withUlimits(List.of(new Ulimit("nofile", sandbox.maxOpenFiles(), sandbox.maxOpenFiles())))
+                        .withSysctls(Map.of("net.ipv6.conf.all.disable_ipv6", "1")),
+                () -> host.withNetworkMode("host"));
         if (spec.memoryBytes() > 0) {
             host.withMemory(spec.memoryBytes()).withMemorySwap(spec.memoryBytes());
         }

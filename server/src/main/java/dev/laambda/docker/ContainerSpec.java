@@ -6,18 +6,33 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What one container runs and with which limits: always on the host's network (Laambda's engine runs
- * without a bridge), with bind mounts of host directories and an optional read-only root file system.
+ * What one container runs and with which limits: with bind mounts of host directories, an optional
+ * read-only root file system, and either a {@link Sandbox} for untrusted code or the host's network.
  *
  * @param entrypoint empty to keep the image's own
  * @param user "uid:gid", empty for the image's user
  * @param memoryBytes memory limit, also the limit of memory plus swap (no swap)
  * @param nanoCpus CPU limit in billionths of a CPU, 0 for none
  * @param tmpfs mount point → tmpfs options ("rw,size=512m,mode=1777")
+ * @param sandbox the walls around untrusted code; empty: the host's network, the image's defaults (builds)
  */
 public record ContainerSpec(String image, List<String> entrypoint, List<String> command, Map<String, String> environment,
                             String user, String workingDir, List<Mount> mounts, long memoryBytes, long nanoCpus,
-                            boolean readOnlyRoot, Map<String, String> tmpfs, Optional<String> namePrefix) {
+                            boolean readOnlyRoot, Map<String, String> tmpfs, Optional<String> namePrefix,
+                            Optional<Sandbox> sandbox) {
+
+    /**
+     * How a container of tenant code is walled in: its own network namespace on {@code network} (see
+     * FunctionNetwork), every capability dropped, no privilege gained through setuid binaries, IPv6 off,
+     * and at most {@code maxProcesses} processes and {@code maxOpenFiles} open files.
+     */
+    public record Sandbox(String network, long maxProcesses, long maxOpenFiles) {
+
+        /** Lambda's own limits: 1024 processes (threads included) and 1024 file descriptors. */
+        public static Sandbox lambda(String network) {
+            return new Sandbox(network, 1024, 1024);
+        }
+    }
 
     /** A host directory or file bound into the container. */
     public record Mount(Path hostPath, String containerPath, boolean readOnly) {

@@ -3,6 +3,7 @@ package dev.laambda.platform.local;
 import dev.laambda.docker.Container;
 import dev.laambda.docker.ContainerSpec;
 import dev.laambda.docker.DockerEngine;
+import dev.laambda.docker.FunctionNetwork;
 import dev.laambda.platform.FunctionSpec;
 
 import java.nio.file.Path;
@@ -15,7 +16,8 @@ import java.util.function.Consumer;
 /**
  * Function instances as containers of the runtime's run image, as Lambda runs them: code read-only at
  * /var/task, a writable /tmp of 512 MB, the function's memory as the container's limit, a non-root
- * user, and the host's network so the runtime reaches its Runtime API on loopback.
+ * user, and Lambda's sandbox around it all: the isolated function network, no capabilities, no privilege
+ * gain, 1024 processes and open files (see ContainerSpec.Sandbox).
  */
 public final class ContainerInstances implements InstanceLauncher {
 
@@ -25,15 +27,18 @@ public final class ContainerInstances implements InstanceLauncher {
 
     private final DockerEngine docker;
     private final RunImages images;
+    private final FunctionNetwork network;
 
-    public ContainerInstances(DockerEngine docker, RunImages images) {
+    public ContainerInstances(DockerEngine docker, RunImages images, FunctionNetwork network) {
         this.docker = docker;
         this.images = images;
+        this.network = network;
     }
 
     @Override
     public String description() {
-        return "containers (" + docker.description() + ")";
+        return "containers (" + docker.description() + ", network " + network.name() + ", egress "
+                + network.egress().setting() + ")";
     }
 
     @Override
@@ -61,7 +66,7 @@ public final class ContainerInstances implements InstanceLauncher {
                 USER, "/var/task",
                 List.of(new ContainerSpec.Mount(codeDir, "/var/task", true)),
                 spec.memoryMb() * MIB, 0, true, Map.of("/tmp", "rw,exec,size=512m,mode=1777"),
-                Optional.of("laambda-" + spec.functionName()));
+                Optional.of("laambda-" + spec.functionName()), Optional.of(ContainerSpec.Sandbox.lambda(network.name())));
         return new ContainerProcess(Container.start(docker, container, output));
     }
 

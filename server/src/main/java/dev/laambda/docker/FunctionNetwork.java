@@ -1,0 +1,164 @@
+package dev.laambda.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.WaitContainerResultCallback;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Network;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Docker network every function instance joins, and the host firewall around it: a bridge of its own
+ * where a container reaches neither the host (any of its addresses), nor another container, nor a private
+ * or link-local address — only the internet, or nothing (see isolate-network.sh beside this class).
+ * Made or checked at every server start; if either fails, the server must not run tenants in containers.
+ */
+public final class FunctionNetwork {
+
+    private static final Logger log = LoggerFactory.getLogger(FunctionNetwork.class);
+    private static final String SCRIPT = "isolate-network.sh";
+
+    private final String name;
+    private final String subnet;
+    private final Egress egress;
+
+    private FunctionNetwork(String name, String subnet, Egress egress) {
+        this.name = name;
+        this.subnet = subnet;
+        this.egress = egress;
+    }
+
+    /**
+     * The network for {@code egress} (one per egress mode, shared by every server on this engine), created
+     * when missing, with its firewall rules set on the engine's host by {@code netfilterImage}.
+     *
+     * @return the network, or the one-line reason the engine cannot isolate functions
+     */
+    public static Result ensure(DockerEngine engine, Egress egress, String netfilterImage) {
+        String name = egress == Egress.INTERNET ? "laambda-functions" : "laambda-functions-no-egress";
+        String bridge = egress == Egress.INTERNET ? "laambda0" : "laambda1";
+        try {
+            engine.requireImage(netfilterImage, "Firewall", "LAAMBDA_NETFILTER_IMAGE");
+            String subnet = subnet(engine.client(), name, bridge);
+            String report = applyRules(engine.client(), netfilterImage, bridge, subnet, egress);
+            log.info("event=function_network network={} bridge={} subnet={} egress={} rules=\"{}\"", name, bridge, subnet,
+                    egress.setting(), report);
+            return new Result(Optional.of(new FunctionNetwork(name, subnet, egress)), "");
+        } catch (RuntimeException e) {
+            return new Result(Optional.empty(), "the Docker engine cannot isolate function containers ("
+                    + DockerEngine.firstLine(e) + ")");
+        }
+    }
+
+    /** The outcome of {@link #ensure}: the network, or why there is none (one line). */
+    public record Result(Optional<FunctionNetwork> network, String problem) {
+    }
+
+    /** The Docker network's name, for a container's network mode. */
+    public String name() {
+        return name;
+    }
+
+    public String subnet() {
+        return subnet;
+    }
+
+    public Egress egress() {
+        return egress;
+    }
+
+    private static String subnet(DockerClient docker, String name, String bridge) {
+        Network network = inspect(docker, name).orElseGet(() -> create(docker, name, bridge));
+        String driverBridge = network.getOptions() == null ? null : network.getOptions().get("com.docker.network.bridge.name");
+        if (!bridge.equals(driverBridge)) {
+            throw new IllegalStateException("network " + name + " exists but is not on bridge " + bridge
+                    + ": remove it (docker network rm " + name + ") and start again");
+        }
+        return network.getIpam().getConfig().get(0).getSubnet();
+    }
+
+    private static Optional<Network> inspect(DockerClient docker, String name) {
+        try {
+            return Optional.of(docker.inspectNetworkCmd().withNetworkId(name).exec());
+        } catch (NotFoundException missing) {
+            return Optional.empty();
+        }
+    }
+
+    private static Network create(DockerClient docker, String name, String bridge) {
+        try {
+            docker.createNetworkCmd().withName(name).withDriver("bridge").withCheckDuplicate(true)
+                    .withOptions(Map.of("com.docker.network.bridge.name", bridge,
+                            // Docker's own switch for what the firewall also drops (where Docker manages iptables).
+                            "com.docker.network.bridge.enable_icc", "false"))
+                    .withLabels(Map.of("dev.laambda.purpose", "functions"))
+                    .exec();
+        } catch (ConflictException createdMeanwhile) {
+            log.debug("event=function_network_created_by_another_server network={}", name);
+        }
+        return inspect(docker, name).orElseThrow(() -> new IllegalStateException("network " + name + " vanished"));
+    }
+
+    /** Runs the firewall script on the engine's host network; its last output line, or a failure naming why. */
+    private static String applyRules(DockerClient docker, String image, String bridge, String subnet, Egress egress) {
+        String id = docker.createContainerCmd(image)
+                .withEntrypoint("sh", "-c", script(), "isolate-network", bridge, subnet, egress.setting())
+                .withLabels(Map.of("dev.laambda.purpose", "firewall"))
+                .withHostConfig(HostConfig.newHostConfig().withNetworkMode("host")
+                        .withCapAdd(Capability.NET_ADMIN, Capability.NET_RAW))
+                .exec().getId();
+        try {
+            docker.startContainerCmd(id).exec();
+            Integer status = docker.waitContainerCmd(id).exec(new WaitContainerResultCallback())
+                    .awaitStatusCode(60, TimeUnit.SECONDS);
+            String output = output(docker, id).strip();
+            String last = output.lines().reduce((first, second) -> second).orElse("");
+            if (status == null || status != 0) {
+                throw new IllegalStateException("the firewall rules could not be set: " + (last.isEmpty() ? "exit " + status : last));
+            }
+            return last;
+        } finally {
+            docker.removeContainerCmd(id).withForce(true).exec();
+        }
+    }
+
+    private static String output(DockerClient docker, String id) {
+        StringBuilder text = new StringBuilder();
+        try {
+            docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(false)
+                    .exec(new ResultCallback.Adapter<Frame>() {
+                        @Override
+                        public void onNext(Frame frame) {
+                            text.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                        }
+                    }).awaitCompletion(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return text.toString();
+    }
+
+    private static String script() {
+        try (InputStream in = FunctionNetwork.class.getResourceAsStream(SCRIPT)) {
+            if (in == null) {
+                throw new IllegalStateException(SCRIPT + " is missing from the server jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
