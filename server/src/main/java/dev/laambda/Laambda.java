@@ -114,7 +114,8 @@ public final class Laambda implements AutoCloseable {
         String problem = docker.description();
         if (docker.engine().isPresent()) {
             DockerEngine engine = docker.engine().get();
-            FunctionNetwork.Result network = FunctionNetwork.ensure(engine, config.functionEgress(), config.netfilterImage());
+            FunctionNetwork.Result network = FunctionNetwork.ensure(engine, config.functionEgress(), config.netfilterImage(),
+                    config.dataDir().resolve("network"));
             if (network.network().isPresent()) {
                 return new ContainerInstances(engine, new RunImages(config.imageSettings()), network.network().get());
             }

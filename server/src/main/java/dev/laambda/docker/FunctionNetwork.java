@@ -16,6 +16,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -34,29 +39,37 @@ public final class FunctionNetwork {
     private final String name;
     private final String subnet;
     private final Egress egress;
+    private final Path resolvConf;
 
-    private FunctionNetwork(String name, String subnet, Egress egress) {
+    private FunctionNetwork(String name, String subnet, Egress egress, Path resolvConf) {
         this.name = name;
         this.subnet = subnet;
         this.egress = egress;
+        this.resolvConf = resolvConf;
     }
 
     /**
      * The network for {@code egress} (one per egress mode, shared by every server on this engine), created
-     * when missing, with its firewall rules set on the engine's host by {@code netfilterImage}.
+     * when missing, with its firewall rules set on the engine's host by {@code netfilterImage}; the
+     * containers' resolv.conf (the engine host's name servers, or none without egress) is kept in {@code stateDir}.
      *
      * @return the network, or the one-line reason the engine cannot isolate functions
      */
-    public static Result ensure(DockerEngine engine, Egress egress, String netfilterImage) {
+    public static Result ensure(DockerEngine engine, Egress egress, String netfilterImage, Path stateDir) {
         String name = egress == Egress.INTERNET ? "laambda-functions" : "laambda-functions-no-egress";
         String bridge = egress == Egress.INTERNET ? "laambda0" : "laambda1";
         try {
             engine.requireImage(netfilterImage, "Firewall", "LAAMBDA_NETFILTER_IMAGE");
             String subnet = subnet(engine.client(), name, bridge);
-            String report = applyRules(engine.client(), netfilterImage, bridge, subnet, egress);
-            log.info("event=function_network network={} bridge={} subnet={} egress={} rules=\"{}\"", name, bridge, subnet,
-                    egress.setting(), report);
-            return new Result(Optional.of(new FunctionNetwork(name, subnet, egress)), "");
+            List<String> report = applyRules(engine.client(), netfilterImage, bridge, subnet, egress);
+            List<String> nameServers = List.of(report.get(report.size() - 1).replaceFirst("^dns", "").strip().split("\\s+"))
+                    .stream().filter(server -> !server.isEmpty()).toList();
+            Path resolvConf = writeResolvConf(stateDir.resolve("resolv.conf-" + name), nameServers);
+            log.info("event=function_network network={} bridge={} subnet={} egress={} name_servers={} rules=\"{}\"", name,
+                    bridge, subnet, egress.setting(), String.join(",", nameServers), report.get(report.size() - 2));
+            return new Result(Optional.of(new FunctionNetwork(name, subnet, egress, resolvConf)), "");
+        } catch (IOException e) {
+            return new Result(Optional.empty(), "could not write the function network's resolv.conf: " + e.getMessage());
         } catch (RuntimeException e) {
             return new Result(Optional.empty(), "the Docker engine cannot isolate function containers ("
                     + DockerEngine.firstLine(e) + ")");
@@ -78,6 +91,26 @@ public final class FunctionNetwork {
 
     public Egress egress() {
         return egress;
+    }
+
+    /**
+     * The resolv.conf to bind over a container's own: Docker's embedded resolver (127.0.0.11) answers only
+     * where Docker manages iptables, so containers ask the engine host's name servers directly.
+     */
+    public Path resolvConf() {
+        return resolvConf;
+    }
+
+    private static Path writeResolvConf(Path file, List<String> nameServers) throws IOException {
+        StringBuilder text = new StringBuilder("# Written by the Laambda server for its function containers.\n");
+        if (nameServers.isEmpty()) {
+            text.append("# No name servers: LAAMBDA_FUNCTION_EGRESS=none, or the Docker host has none but on loopback.\n");
+        }
+        nameServers.forEach(server -> text.append("nameserver ").append(server).append('\n'));
+        Files.createDirectories(file.getParent());
+        Path written = Files.writeString(file.resolveSibling(file.getFileName() + ".new"), text);
+        Files.setPosixFilePermissions(written, PosixFilePermissions.fromString("rw-r--r--"));
+        return Files.move(written, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static String subnet(DockerClient docker, String name, String bridge) {
@@ -112,8 +145,8 @@ public final class FunctionNetwork {
         return inspect(docker, name).orElseThrow(() -> new IllegalStateException("network " + name + " vanished"));
     }
 
-    /** Runs the firewall script on the engine's host network; its last output line, or a failure naming why. */
-    private static String applyRules(DockerClient docker, String image, String bridge, String subnet, Egress egress) {
+    /** Runs the firewall script on the engine's host network; its output lines, or a failure naming why. */
+    private static List<String> applyRules(DockerClient docker, String image, String bridge, String subnet, Egress egress) {
         String id = docker.createContainerCmd(image)
                 .withEntrypoint("sh", "-c", script(), "isolate-network", bridge, subnet, egress.setting())
                 .withLabels(Map.of("dev.laambda.purpose", "firewall"))
@@ -124,12 +157,12 @@ public final class FunctionNetwork {
             docker.startContainerCmd(id).exec();
             Integer status = docker.waitContainerCmd(id).exec(new WaitContainerResultCallback())
                     .awaitStatusCode(60, TimeUnit.SECONDS);
-            String output = output(docker, id).strip();
-            String last = output.lines().reduce((first, second) -> second).orElse("");
-            if (status == null || status != 0) {
+            List<String> lines = output(docker, id).strip().lines().toList();
+            String last = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+            if (status == null || status != 0 || lines.size() < 2 || !last.startsWith("dns")) {
                 throw new IllegalStateException("the firewall rules could not be set: " + (last.isEmpty() ? "exit " + status : last));
             }
-            return last;
+            return lines;
         } finally {
             docker.removeContainerCmd(id).withForce(true).exec();
         }

@@ -9,6 +9,9 @@
 #     "internet" (NATed), nothing at all when it is "none":                                 LMB-OUT-*
 #   - nothing starts a connection into the bridge from outside; answers to its own come back: LMB-IN-*
 #   - no IPv6 at all.
+# With egress, the host's own name servers (from its resolv.conf) answer on port 53 even where they are
+# private addresses; the last line names them ("dns 10.0.0.2 …") for the containers' resolv.conf, since
+# Docker's embedded resolver does not work where Docker does not manage iptables.
 set -eu
 bridge="$1" subnet="$2" egress="$3"
 fail() { echo "$*" >&2; exit 1; }
@@ -26,6 +29,14 @@ for chain in "$host_chain" "$out_chain" "$in_chain"; do
 done
 iptables -w -A "$host_chain" -j DROP
 iptables -w -A "$out_chain" -o "$bridge" -j DROP
+dns=""
+if [ "$egress" = internet ]; then
+  for server in $(awk '$1 == "nameserver" && $2 ~ /^[0-9.]+$/ && $2 !~ /^127\./ { print $2 }' /etc/resolv.conf); do
+    iptables -w -A "$out_chain" -d "$server" -p udp --dport 53 -j ACCEPT
+    iptables -w -A "$out_chain" -d "$server" -p tcp --dport 53 -j ACCEPT
+    dns="$dns $server"
+  done
+fi
 iptables -w -A "$out_chain" -d 0.0.0.0/8,10.0.0.0/8,100.64.0.0/10,127.0.0.0/8,169.254.0.0/16,172.16.0.0/12,192.0.0.0/24,192.168.0.0/16,198.18.0.0/15,224.0.0.0/3 -j DROP
 if [ "$egress" = internet ]; then
   iptables -w -A "$out_chain" -j ACCEPT
@@ -58,3 +69,4 @@ for chain in INPUT FORWARD; do
     || echo "warning: no ip6tables $chain rule for $bridge (the host has no IPv6 filter table)"
 done
 echo "isolated $bridge ($subnet), egress $egress"
+echo "dns$dns"

@@ -10,6 +10,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -32,11 +34,13 @@ class FunctionNetworkTest {
     private static DockerEngine docker;
     private static FunctionNetwork network;
     private static ServerSocket hostListener;
+    private static Path stateDir;
 
     @BeforeAll
     static void isolate() throws IOException {
         docker = TestDocker.require();
-        FunctionNetwork.Result result = FunctionNetwork.ensure(docker, Egress.INTERNET, "laambda/netfilter:trixie");
+        stateDir = Files.createTempDirectory("laambda-network-test");
+        FunctionNetwork.Result result = FunctionNetwork.ensure(docker, Egress.INTERNET, "laambda/netfilter:trixie", stateDir);
         assertTrue(result.network().isPresent(), result.problem());
         network = result.network().get();
         // Stands in for the server's HTTP, SSH and PostgreSQL ports: a port on every address of the host.
@@ -105,15 +109,29 @@ class FunctionNetworkTest {
     }
 
     @Test
+    void withEgressANameResolvesThroughTheHostsNameServersAndWithoutEgressNothingDoes() throws Exception {
+        List<String> resolve = List.of("bash", "-c", "getent hosts pypi.org >/dev/null && echo resolved || echo unresolved");
+        assertEquals("resolved", run(IMAGE, Optional.of(ContainerSpec.Sandbox.lambda(network.name())),
+                List.of(new ContainerSpec.Mount(network.resolvConf(), "/etc/resolv.conf", true)), resolve).lines()
+                .findFirst().orElse(""));
+
+        FunctionNetwork closed = FunctionNetwork.ensure(docker, Egress.NONE, "laambda/netfilter:trixie", stateDir).network()
+                .orElseThrow();
+        assertEquals("unresolved", run(IMAGE, Optional.of(ContainerSpec.Sandbox.lambda(closed.name())),
+                List.of(new ContainerSpec.Mount(closed.resolvConf(), "/etc/resolv.conf", true)), resolve).lines()
+                .findFirst().orElse(""));
+    }
+
+    @Test
     void ensuringTheNetworkAgainKeepsOneSetOfRules() {
-        FunctionNetwork.Result again = FunctionNetwork.ensure(docker, Egress.INTERNET, "laambda/netfilter:trixie");
+        FunctionNetwork.Result again = FunctionNetwork.ensure(docker, Egress.INTERNET, "laambda/netfilter:trixie", stateDir);
         assertEquals(network.name(), again.network().orElseThrow().name());
         assertEquals(network.subnet(), again.network().orElseThrow().subnet());
     }
 
     @Test
     void aFirewallImageThatIsMissingIsTheReasonInOneLine() {
-        FunctionNetwork.Result result = FunctionNetwork.ensure(docker, Egress.INTERNET, "laambda/no-such-netfilter:1");
+        FunctionNetwork.Result result = FunctionNetwork.ensure(docker, Egress.INTERNET, "laambda/no-such-netfilter:1", stateDir);
         assertTrue(result.network().isEmpty());
         assertTrue(result.problem().contains("laambda/no-such-netfilter:1") && !result.problem().contains("\n"),
                 result.problem());
@@ -132,8 +150,17 @@ class FunctionNetworkTest {
     }
 
     private static String run(Optional<ContainerSpec.Sandbox> sandbox, List<String> command) throws Exception {
+        return run(IMAGE, sandbox, List.of(), command);
+    }
+
+    private static String run(String image, Optional<ContainerSpec.Sandbox> sandbox, List<ContainerSpec.Mount> mounts,
+                              List<String> command) throws Exception {
         List<String> output = new CopyOnWriteArrayList<>();
-        try (Container container = Container.start(docker, spec(IMAGE, sandbox, command), output::add)) {
+        ContainerSpec spec = spec(image, sandbox, command);
+        spec = new ContainerSpec(spec.image(), spec.entrypoint(), spec.command(), spec.environment(), spec.user(),
+                spec.workingDir(), mounts, spec.memoryBytes(), spec.nanoCpus(), spec.readOnlyRoot(), spec.tmpfs(),
+                spec.namePrefix(), spec.sandbox());
+        try (Container container = Container.start(docker, spec, output::add)) {
             int status = container.exit().get(60, TimeUnit.SECONDS);
             container.outputEnded().get(10, TimeUnit.SECONDS);
             assertEquals(0, status, String.join("\n", output));

@@ -64,7 +64,8 @@ public final class ContainerInstances implements InstanceLauncher {
                 provided ? List.of() : List.of(spec.handler()),
                 LambdaEnvironment.of(spec, "/var/task", "/var/runtime", runtimeApi, "/tmp"),
                 USER, "/var/task",
-                List.of(new ContainerSpec.Mount(codeDir, "/var/task", true)),
+                List.of(new ContainerSpec.Mount(codeDir, "/var/task", true),
+                        new ContainerSpec.Mount(network.resolvConf(), "/etc/resolv.conf", true)),
                 spec.memoryMb() * MIB, 0, true, Map.of("/tmp", "rw,exec,size=512m,mode=1777"),
                 Optional.of("laambda-" + spec.functionName()), Optional.of(ContainerSpec.Sandbox.lambda(network.name())));
         return new ContainerProcess(Container.start(docker, container, output));
