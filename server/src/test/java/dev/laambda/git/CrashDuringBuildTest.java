@@ -5,10 +5,10 @@ import dev.laambda.testing.TestApi;
 import dev.laambda.testing.TestGit;
 import dev.laambda.testing.TestPostgres;
 import dev.laambda.testing.TestServer;
+import dev.laambda.testing.TestServerProcess;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -31,26 +29,24 @@ class CrashDuringBuildTest {
         Path data = Files.createTempDirectory("laambda-crash");
         Path buildpacks = slowBuildpacks();
         String databaseUrl = TestPostgres.newDatabaseUrl();
-        int httpPort = freePort();
-        int sshPort = freePort();
-        Process server = startServerProcess(data, buildpacks, databaseUrl, httpPort, sshPort);
-        String token;
+        TestServerProcess server = TestServerProcess.start(Map.of("LAAMBDA_DATA", data.toString(), "DATABASE_URL", databaseUrl,
+                "LAAMBDA_BUILDPACKS_DIR", buildpacks.toString(), "LAAMBDA_BUILDPACKS", "slow"), List.of());
+        String token = server.adminToken();
         try {
-            token = awaitAdminToken(server);
-            TestApi admin = new TestApi("http://127.0.0.1:" + httpPort, token);
+            TestApi admin = server.admin();
             TestGit developer = TestGit.newDeveloper();
             admin.post("/api/v1/keys", GitPushTest.json(Map.of("public_key", developer.publicKey())));
             admin.post("/api/v1/apps", "{\"name\":\"crashy\"}");
             admin.patch("/api/v1/apps/crashy/config", "{\"SLOW\":\"yes\"}");
             Path repo = developer.newRepo(Map.of("main.slow", "x", "Procfile", "web: main.handler\n"));
-            String url = "ssh://git@127.0.0.1:" + sshPort + "/crashy.git";
+            String url = "ssh://git@127.0.0.1:" + server.sshPort() + "/crashy.git";
             CompletableFuture<TestGit.Result> push = CompletableFuture.supplyAsync(() -> developer.git(repo, "push", url, "main"));
 
             awaitRunningBuild(admin);
-            server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            server.kill();
             assertNotEquals(0, push.get(60, TimeUnit.SECONDS).exitCode(), "the push dies with the server");
         } finally {
-            server.destroyForcibly();
+            server.process().destroyForcibly();
         }
 
         try (TestServer restarted = TestServer.start(Map.of("LAAMBDA_DATA", data.toString(), "DATABASE_URL", databaseUrl,
@@ -95,51 +91,6 @@ class CrashDuringBuildTest {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
-    private static Process startServerProcess(Path data, Path buildpacks, String databaseUrl, int httpPort, int sshPort)
-            throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.laambda.Laambda")).redirectErrorStream(true);
-        Map<String, String> env = builder.environment();
-        env.put("LAAMBDA_DATA", data.toString());
-        env.put("DATABASE_URL", databaseUrl);
-        env.put("LAAMBDA_HTTP_HOST", "127.0.0.1");
-        env.put("LAAMBDA_HTTP_PORT", String.valueOf(httpPort));
-        env.put("LAAMBDA_SSH_HOST", "127.0.0.1");
-        env.put("LAAMBDA_SSH_PORT", String.valueOf(sshPort));
-        env.put("LAAMBDA_BUILDPACKS_DIR", buildpacks.toString());
-        env.put("LAAMBDA_BUILDPACKS", "slow");
-        return builder.start();
-    }
-
-    private static String awaitAdminToken(Process server) throws IOException {
-        Pattern token = Pattern.compile("lmb_[A-Za-z0-9_-]+");
-        var lines = new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream()));
-        String found = null;
-        String line;
-        while ((line = lines.readLine()) != null) {
-            Matcher matcher = token.matcher(line);
-            if (found == null && matcher.find()) {
-                found = matcher.group();
-            }
-            if (line.contains("listening on")) {
-                break;
-            }
-        }
-        Thread drain = new Thread(() -> {
-            try {
-                lines.transferTo(java.io.Writer.nullWriter());
-            } catch (IOException ignored) {
-                // The process is gone.
-            }
-        });
-        drain.setDaemon(true);
-        drain.start();
-        if (found == null) {
-            throw new IllegalStateException("The server printed no admin token");
-        }
-        return found;
-    }
-
     private static void awaitRunningBuild(TestApi admin) throws InterruptedException {
         for (int i = 0; i < 300; i++) {
             JsonNode builds = admin.get("/api/v1/apps/crashy/builds").json();
@@ -150,11 +101,5 @@ class CrashDuringBuildTest {
             Thread.sleep(100);
         }
         throw new IllegalStateException("No build started");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

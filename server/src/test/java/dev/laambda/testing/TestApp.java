@@ -11,12 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 public final class TestApp {
 
-    private final TestServer server;
+    private final RunningServer server;
     private final TestGit developer;
     private final String name;
     private final Path repo;
 
-    private TestApp(TestServer server, TestGit developer, String name, Path repo) {
+    private TestApp(RunningServer server, TestGit developer, String name, Path repo) {
         this.server = server;
         this.developer = developer;
         this.name = name;
@@ -24,7 +24,7 @@ public final class TestApp {
     }
 
     /** Creates the app as the server's admin, with a new developer key, and commits {@code files} (not pushed yet). */
-    public static TestApp create(TestServer server, String name, Map<String, String> files) {
+    public static TestApp create(RunningServer server, String name, Map<String, String> files) {
         TestApi admin = server.admin();
         TestGit developer = TestGit.newDeveloper();
         admin.post("/api/v1/keys", "{\"public_key\":\"" + developer.publicKey() + "\"}");
@@ -33,7 +33,7 @@ public final class TestApp {
     }
 
     public TestGit.Result push() {
-        return developer.git(repo, "push", "ssh://git@127.0.0.1:" + server.laambda().sshPort() + "/" + name + ".git", "main");
+        return developer.git(repo, "push", "ssh://git@127.0.0.1:" + server.sshPort() + "/" + name + ".git", "main");
     }
 
     /** Pushes and returns the push's output, failing the test (with that output) if the push was refused. */

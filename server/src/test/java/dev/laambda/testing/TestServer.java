@@ -16,7 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A real Laambda server on a free loopback port, with its own database and data directory. */
-public final class TestServer implements AutoCloseable {
+public final class TestServer implements RunningServer, AutoCloseable {
 
     private static final Pattern TOKEN = Pattern.compile("lmb_[A-Za-z0-9_-]+");
 
@@ -67,6 +67,7 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    @Override
     public String url() {
         return "http://127.0.0.1:" + laambda.httpPort();
     }
@@ -88,6 +89,12 @@ public final class TestServer implements AutoCloseable {
         return laambda;
     }
 
+    @Override
+    public int sshPort() {
+        return laambda.sshPort();
+    }
+
+    @Override
     public TestApi admin() {
         return new TestApi(url(), adminToken);
     }
