@@ -30,8 +30,9 @@ public record ServerConfig(
         BuildLimits buildLimits,
         int functionConcurrency,
         Duration idleTimeout,
-        String builder,
-        String instances,
+        BuilderMode builder,
+        InstanceMode instances,
+        Optional<String> dockerHost,
         Map<String, String> imageSettings) {
 
     public static final String DATA = "LAAMBDA_DATA";
@@ -51,10 +52,12 @@ public record ServerConfig(
     public static final String BUILD_DISK = "LAAMBDA_BUILD_DISK";
     public static final String FUNCTION_CONCURRENCY = "LAAMBDA_FUNCTION_CONCURRENCY";
     public static final String IDLE_TIMEOUT = "LAAMBDA_IDLE_TIMEOUT";
-    /** Where builds run: auto (Docker when its engine answers, else local), docker, local. */
+    /** Where builds run: auto, docker, local (see TenantIsolation for what auto becomes and who may push then). */
     public static final String BUILDER = "LAAMBDA_BUILDER";
-    /** How function instances run: auto (containers when Docker answers, else processes), container, process. */
+    /** How function instances run: auto, container, process (see TenantIsolation). */
     public static final String INSTANCES = "LAAMBDA_INSTANCES";
+    /** The Docker engine to use (docker-java's own setting; else /var/run/docker.sock). */
+    public static final String DOCKER_HOST = "DOCKER_HOST";
 
     /** Reads and validates all settings; throws with every problem listed, each naming its setting. */
     public static ServerConfig fromEnvironment(Map<String, String> env) {
@@ -101,14 +104,15 @@ public record ServerConfig(
         if (concurrency < 1 || concurrency > 1000) {
             problems.add(FUNCTION_CONCURRENCY + " must be a number of instances from 1 to 1000");
         }
-        String builder = env.getOrDefault(BUILDER, "auto").strip();
-        if (!List.of("auto", "docker", "local").contains(builder)) {
+        BuilderMode builder = BuilderMode.parse(env.getOrDefault(BUILDER, "auto")).orElseGet(() -> {
             problems.add(BUILDER + " must be auto, docker or local");
-        }
-        String instances = env.getOrDefault(INSTANCES, "auto").strip();
-        if (!List.of("auto", "container", "process").contains(instances)) {
+            return BuilderMode.AUTO;
+        });
+        InstanceMode instances = InstanceMode.parse(env.getOrDefault(INSTANCES, "auto")).orElseGet(() -> {
             problems.add(INSTANCES + " must be auto, container or process");
-        }
+            return InstanceMode.AUTO;
+        });
+        Optional<String> dockerHost = nonBlank(env.get(DOCKER_HOST));
         // Image names per runtime family: LAAMBDA_IMAGE_PYTHON (build), LAAMBDA_RUN_IMAGE_PYTHON (run), …
         Map<String, String> images = new java.util.TreeMap<>();
         env.forEach((name, value) -> {
@@ -121,7 +125,7 @@ public record ServerConfig(
         }
         return new ServerConfig(dataDir, host, port, databaseUrl, masterKey, adminEmail, region, sshHost, sshPort, gitHost,
                 buildpacksDir, order, new BuildLimits(buildTimeout, buildDisk), concurrency, idleTimeout, builder, instances,
-                Map.copyOf(images));
+                dockerHost, Map.copyOf(images));
     }
 
     /** Next to the server jar (a release or the Docker image), else in the source tree the jar was built in. */
