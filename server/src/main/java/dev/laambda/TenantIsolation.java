@@ -77,19 +77,22 @@ public record TenantIsolation(Level level, boolean instancesInContainers, boolea
                     + ServerConfig.BUILDER + "=local run every app's builds and functions as host processes", "");
         }
         List<String> reasons = new ArrayList<>();
+        List<String> hostSettings = new ArrayList<>();
         if (instances == InstanceMode.PROCESS) {
             reasons.add(ServerConfig.INSTANCES + "=process runs functions as host processes");
+            hostSettings.add(ServerConfig.INSTANCES);
         }
         if (builder == BuilderMode.LOCAL) {
             reasons.add(ServerConfig.BUILDER + "=local runs builds as host processes");
+            hostSettings.add(ServerConfig.BUILDER);
         }
         boolean fellBack = instances == InstanceMode.AUTO && !instancesInContainers
                 || builder == BuilderMode.AUTO && !buildsInContainers;
         containerProblem.filter(problem -> fellBack).ifPresent(reasons::add);
-        String remedy = fellBack
+        String remedy = hostSettings.isEmpty()
                 ? "start Docker (scripts/docker-engine) and restart the server, " + ALLOW_WITHOUT_ISOLATION
-                : "set " + ServerConfig.INSTANCES + " and " + ServerConfig.BUILDER + " to auto and restart the server, "
-                        + ALLOW_WITHOUT_ISOLATION;
+                : "unset " + String.join(" and ", hostSettings) + " (containers need Docker: scripts/docker-engine) "
+                        + "and restart the server, " + ALLOW_WITHOUT_ISOLATION;
         return new TenantIsolation(Level.SINGLE_USER, instancesInContainers, buildsInContainers,
                 String.join("; ", reasons), remedy);
     }
