@@ -1,8 +1,6 @@
 package dev.laambda;
 
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.Optional;
 
 /** Where builds run (LAAMBDA_BUILDER); TenantIsolation decides what AUTO becomes. */
 public enum BuilderMode {
@@ -16,9 +14,5 @@ public enum BuilderMode {
     /** The value as the setting spells it: auto, docker, local. */
     public String setting() {
         return name().toLowerCase(Locale.ROOT);
-    }
-
-    static Optional<BuilderMode> parse(String value) {
-        return Arrays.stream(values()).filter(mode -> mode.setting().equals(value.strip())).findFirst();
     }
 }

@@ -1,8 +1,6 @@
 package dev.laambda;
 
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.Optional;
 
 /** How function instances run (LAAMBDA_INSTANCES); TenantIsolation decides what AUTO becomes. */
 public enum InstanceMode {
@@ -16,9 +14,5 @@ public enum InstanceMode {
     /** The value as the setting spells it: auto, container, process. */
     public String setting() {
         return name().toLowerCase(Locale.ROOT);
-    }
-
-    static Optional<InstanceMode> parse(String value) {
-        return Arrays.stream(values()).filter(mode -> mode.setting().equals(value.strip())).findFirst();
     }
 }

@@ -146,7 +146,8 @@ public final class Laambda implements AutoCloseable {
         try {
             DockerEngine.Connection docker = DockerEngine.connect(serverIdentity(config), config.dockerHost());
             log.info("event=docker engine=\"{}\"", docker.description());
-            // Containers are usable when the engine answers; empty means usable, else the one-line reason.
+            // Empty when containers are usable (today: the engine answers), else why not in one line; a further
+            // condition joins as .or(() -> …) here, and TenantIsolation turns it into the start's decision.
             Optional<String> containerProblem = docker.engine().isPresent() ? Optional.empty()
                     : Optional.of(docker.description());
             TenantIsolation isolation = TenantIsolation.decide(config.instances(), config.builder(), containerProblem);

@@ -104,11 +104,11 @@ public record ServerConfig(
         if (concurrency < 1 || concurrency > 1000) {
             problems.add(FUNCTION_CONCURRENCY + " must be a number of instances from 1 to 1000");
         }
-        BuilderMode builder = BuilderMode.parse(env.getOrDefault(BUILDER, "auto")).orElseGet(() -> {
+        BuilderMode builder = mode(BuilderMode.class, env.getOrDefault(BUILDER, "auto")).orElseGet(() -> {
             problems.add(BUILDER + " must be auto, docker or local");
             return BuilderMode.AUTO;
         });
-        InstanceMode instances = InstanceMode.parse(env.getOrDefault(INSTANCES, "auto")).orElseGet(() -> {
+        InstanceMode instances = mode(InstanceMode.class, env.getOrDefault(INSTANCES, "auto")).orElseGet(() -> {
             problems.add(INSTANCES + " must be auto, container or process");
             return InstanceMode.AUTO;
         });
@@ -253,6 +253,12 @@ public record ServerConfig(
             problems.add(name + " must be a port number 0-65535 (got '" + value + "')");
             return fallback;
         }
+    }
+
+    /** The mode a setting's value names as the setting spells it, in lower case (auto, container, …). */
+    private static <E extends Enum<E>> Optional<E> mode(Class<E> modes, String value) {
+        return java.util.Arrays.stream(modes.getEnumConstants())
+                .filter(mode -> mode.name().toLowerCase(java.util.Locale.ROOT).equals(value.strip())).findFirst();
     }
 
     private static Optional<String> nonBlank(String value) {

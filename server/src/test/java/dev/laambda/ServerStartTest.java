@@ -56,24 +56,21 @@ class ServerStartTest {
 
     @Test
     void anHttpPortAnotherProcessHoldsStopsTheServerInOneLine() throws Exception {
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Started failed = runServer(Map.of(ServerConfig.HTTP_PORT, String.valueOf(taken.getLocalPort()),
-                    ServerConfig.INSTANCES, "process", ServerConfig.BUILDER, "local",
-                    ServerConfig.DATABASE_URL, TestPostgres.newDatabaseUrl()));
-            assertEquals(1, failed.exitCode(), failed.stderr());
-            assertOneLine(failed, " !    Port " + taken.getLocalPort() + " is already in use (LAAMBDA_HTTP_PORT): stop "
-                    + "the other server or choose another port.", "");
-        }
+        assertAPortInUseStopsTheServerInOneLine(ServerConfig.HTTP_PORT);
     }
 
     @Test
     void anSshPortAnotherProcessHoldsStopsTheServerInOneLine() throws Exception {
+        assertAPortInUseStopsTheServerInOneLine(ServerConfig.SSH_PORT);
+    }
+
+    private static void assertAPortInUseStopsTheServerInOneLine(String setting) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Started failed = runServer(Map.of(ServerConfig.SSH_PORT, String.valueOf(taken.getLocalPort()),
+            Started failed = runServer(Map.of(setting, String.valueOf(taken.getLocalPort()),
                     ServerConfig.INSTANCES, "process", ServerConfig.BUILDER, "local",
                     ServerConfig.DATABASE_URL, TestPostgres.newDatabaseUrl()));
             assertEquals(1, failed.exitCode(), failed.stderr());
-            assertOneLine(failed, " !    Port " + taken.getLocalPort() + " is already in use (LAAMBDA_SSH_PORT): stop "
+            assertOneLine(failed, " !    Port " + taken.getLocalPort() + " is already in use (" + setting + "): stop "
                     + "the other server or choose another port.", "");
         }
     }
