@@ -85,9 +85,30 @@ public final class Laambda implements AutoCloseable {
             }
             Laambda server = start(config, System.out);
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "laambda-shutdown"));
-        } catch (IllegalArgumentException | LaambdaException e) {
-            System.err.println(" !    " + e.getMessage());
+        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException | LaambdaException e) {
+            System.err.println(startFailure(e));
             System.exit(1);
+        }
+    }
+
+    /** The one line an operator sees when the server cannot start: what is wrong and what to change, no stack trace. */
+    static String startFailure(RuntimeException e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+        return " !    " + message.lines().findFirst().orElse(message);
+    }
+
+    /** Starts a listener; another process on its port is one line naming the port and its setting. */
+    private static <T> T listen(String setting, int port, java.util.function.Supplier<T> start) {
+        try {
+            return start.get();
+        } catch (RuntimeException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof java.net.BindException && String.valueOf(cause.getMessage()).contains("in use")) {
+                    throw new LaambdaException(LaambdaException.Kind.UNAVAILABLE, "port_in_use", "Port " + port
+                            + " is already in use (" + setting + "): stop the other server or choose another port.");
+                }
+            }
+            throw e;
         }
     }
 
@@ -102,62 +123,54 @@ public final class Laambda implements AutoCloseable {
         return host + ":" + config.dataDir();
     }
 
-    /**
-     * Function instances as containers or host processes, as LAAMBDA_INSTANCES says (auto: containers when
-     * Docker answers and can isolate them on the function network, else host processes).
-     */
-    private static InstanceLauncher instances(ServerConfig config, DockerEngine.Connection docker) {
-        HostInstances host = new HostInstances(new RuntimeLauncher(config.buildpacksDir(), config.runtimesDir()));
-        if (config.instances().equals("process")) {
-            return host;
+    /** Function instances as containers on the isolated function network or host processes, as decided at start. */
+    private static InstanceLauncher instances(ServerConfig config, TenantIsolation isolation, Optional<DockerEngine> docker,
+                                              Optional<FunctionNetwork> network) {
+        if (isolation.instancesInContainers()) {
+            return new ContainerInstances(docker.orElseThrow(), new RunImages(config.imageSettings()), network.orElseThrow());
         }
-        String problem = docker.description();
-        if (docker.engine().isPresent()) {
-            DockerEngine engine = docker.engine().get();
-            FunctionNetwork.Result network = FunctionNetwork.ensure(engine, config.functionEgress(), config.netfilterImage(),
-                    config.dataDir().resolve("network"));
-            if (network.network().isPresent()) {
-                return new ContainerInstances(engine, new RunImages(config.imageSettings()), network.network().get());
-            }
-            problem = network.problem();
-        }
-        if (config.instances().equals("container")) {
-            throw new IllegalStateException(ServerConfig.INSTANCES + "=container, but " + problem);
-        }
-        log.warn("event=no_container_isolation reason=\"{}\"", problem);
-        return host;
+        return new HostInstances(new RuntimeLauncher(config.buildpacksDir(), config.runtimesDir()));
     }
 
-    /** Builds in containers or as host processes, as LAAMBDA_BUILDER says (auto: Docker when it answers). */
-    private static Builder builder(ServerConfig config, DockerEngine.Connection docker, BuildEnvironment environment) {
-        LocalBuilder local = new LocalBuilder(environment, config.buildLimits(), config.sharedCacheDir());
-        return switch (config.builder()) {
-            case "local" -> local;
-            case "docker" -> new DockerBuilder(docker.engine().orElseThrow(() -> new IllegalStateException(
-                    ServerConfig.BUILDER + "=docker, but there is " + docker.description())),
-                    new BuildImages(config.imageSettings()), environment, config.buildpacksDir(), config.buildLimits(),
-                    config.sharedCacheDir());
-            default -> docker.engine().<Builder>map(engine -> new DockerBuilder(engine,
-                    new BuildImages(config.imageSettings()), environment, config.buildpacksDir(), config.buildLimits(),
-                    config.sharedCacheDir()))
-                    .orElse(local);
-        };
+    /** Builds in containers or as host processes, as the isolation decided at start says. */
+    private static Builder builder(ServerConfig config, TenantIsolation isolation, Optional<DockerEngine> docker,
+                                   BuildEnvironment environment) {
+        if (isolation.buildsInContainers()) {
+            return new DockerBuilder(docker.orElseThrow(), new BuildImages(config.imageSettings()), environment,
+                    config.buildpacksDir(), config.buildLimits(), config.sharedCacheDir());
+        }
+        return new LocalBuilder(environment, config.buildLimits(), config.sharedCacheDir());
     }
 
     /** Starts every part; {@code console} receives the one-time bootstrap token and the ready line. */
     public static Laambda start(ServerConfig config, PrintStream console) {
         List<AutoCloseable> parts = new ArrayList<>();
         try {
+            DockerEngine.Connection docker = DockerEngine.connect(serverIdentity(config), config.dockerHost());
+            log.info("event=docker engine=\"{}\"", docker.description());
+            // Containers are usable when the engine answers and can wall functions in on their own network;
+            // else containerProblem says why, in one line, and TenantIsolation turns it into the start's decision.
+            Optional<FunctionNetwork> network = Optional.empty();
+            Optional<String> containerProblem = Optional.of(docker.description());
+            if (docker.engine().isPresent()) {
+                FunctionNetwork.Result isolated = config.instances() == InstanceMode.PROCESS
+                        ? new FunctionNetwork.Result(Optional.empty(), "")
+                        : FunctionNetwork.ensure(docker.engine().get(), config.functionEgress(), config.netfilterImage(),
+                                config.dataDir().resolve("network"));
+                network = isolated.network();
+                containerProblem = network.isPresent() || config.instances() == InstanceMode.PROCESS ? Optional.empty()
+                        : Optional.of(isolated.problem());
+            }
+            TenantIsolation isolation = TenantIsolation.decide(config.instances(), config.builder(), containerProblem);
+            logIsolation(isolation);
             Database database = openDatabase(config, parts);
             ObjectMapper json = jsonMapper();
             ConfigCipher cipher = new ConfigCipher(MasterKey.load(config.masterKey(), config.masterKeyFile()));
             UserRepository users = new UserRepository(database);
-            Accounts accounts = new Accounts(users, new TokenRepository(database));
+            Accounts accounts = new Accounts(users, new TokenRepository(database), isolation);
             ReleaseRepository releaseRepository = new ReleaseRepository(database);
             GitRepos repos = new GitRepos(config.reposDir());
             FileArtifactStore artifactStore = new FileArtifactStore(config.artifactsDir());
-            DockerEngine.Connection docker = DockerEngine.connect(serverIdentity(config));
-            log.info("event=docker engine=\"{}\"", docker.description());
             docker.engine().ifPresent(engine -> {
                 int removed = engine.removeLeftovers();
                 if (removed > 0) {
@@ -165,12 +178,12 @@ public final class Laambda implements AutoCloseable {
                 }
             });
             LocalPlatform platform = new LocalPlatform(new ArtifactUnpacker(artifactStore, config.unpackedDir()),
-                    instances(config, docker), config.functionConcurrency(), config.idleTimeout());
+                    instances(config, isolation, docker.engine(), network), config.functionConcurrency(), config.idleTimeout());
             parts.add(0, platform);
             log.info("event=platform platform={}", platform.description());
             Releases releases = new Releases(releaseRepository, cipher, platform);
             AppRepository appRepository = new AppRepository(database);
-            Apps apps = new Apps(appRepository, users, releases, repos, platform, config.defaultRegion());
+            Apps apps = new Apps(appRepository, users, releases, repos, platform, config.defaultRegion(), isolation);
 
             SshKeys sshKeys = new SshKeys(new SshKeyRepository(database));
             BuildRepository builds = new BuildRepository(database);
@@ -179,23 +192,24 @@ public final class Laambda implements AutoCloseable {
                 log.warn("event=abandoned_builds_failed count={}", abandoned);
             }
 
-            Invoker invoker = new Invoker(appRepository, releaseRepository, releases, platform);
+            Invoker invoker = new Invoker(appRepository, releaseRepository, releases, platform, isolation);
 
             BuildEnvironment buildEnvironment = new BuildEnvironment(System.getenv());
-            Builder builder = builder(config, docker, buildEnvironment);
+            Builder builder = builder(config, isolation, docker.engine(), buildEnvironment);
             log.info("event=builder builder={}", builder.description());
             Deployer deployer = new Deployer(new AppLocks(database), builds,
                     new Buildpacks(config.buildpacksDir(), config.buildpackOrder(), buildEnvironment),
                     builder, new BuildCache(config.cacheDir()),
                     new ArtifactPacker(ArtifactPacker.LAMBDA_UNZIPPED_LIMIT, java.util.Optional.of(config.deflatedDir())), artifactStore,
                     new ArtifactRepository(database), releases, config.workspacesDir());
-            SshGitServer ssh = SshGitServer.start(config.sshHost(), config.sshPort(), config.sshHostKeyFile(),
-                    new GitEndpoint(sshKeys, apps, repos, deployer));
+            SshGitServer ssh = listen(ServerConfig.SSH_PORT, config.sshPort(), () -> SshGitServer.start(config.sshHost(),
+                    config.sshPort(), config.sshHostKeyFile(), new GitEndpoint(sshKeys, apps, repos, deployer)));
             parts.add(0, ssh);
 
             Routes routes = new Routes(accounts, sshKeys, apps, releases, builds, invoker, platform, deployer, config.gitHost(), ssh.port(), json,
                     VERSION);
-            ApiServer api = ApiServer.start(config.httpHost(), config.httpPort(), routes, accounts, json);
+            ApiServer api = listen(ServerConfig.HTTP_PORT, config.httpPort(),
+                    () -> ApiServer.start(config.httpHost(), config.httpPort(), routes, accounts, json));
             parts.add(0, api);
 
             Laambda server = new Laambda(parts, api, ssh, accounts);
@@ -205,6 +219,7 @@ public final class Laambda implements AutoCloseable {
                             + api.port() + " --token " + admin.token().secret() + "\n"));
             log.info("event=started http_port={} ssh_port={} data_dir={} database={}", api.port(), ssh.port(), config.dataDir(),
                     config.databaseUrl().isPresent() ? "external" : "embedded");
+            console.println(isolation.description());
             console.println("Laambda " + VERSION + " listening on http://" + config.httpHost() + ":" + api.port()
                     + " (git over SSH on port " + ssh.port() + ")");
             return server;
@@ -214,12 +229,23 @@ public final class Laambda implements AutoCloseable {
         }
     }
 
+    /** One line in the log for the decision; a warning when the operator chose no isolation at all. */
+    private static void logIsolation(TenantIsolation isolation) {
+        if (isolation.level() == TenantIsolation.Level.NONE_BY_OPERATOR) {
+            log.warn("event=isolation mode={} warning=\"no isolation between apps\" reason=\"{}\"",
+                    isolation.level().spelled(), isolation.reason());
+        } else {
+            log.info("event=isolation mode={} reason=\"{}\"", isolation.level().spelled(), isolation.reason());
+        }
+    }
+
     /** `laambda-server admin:create EMAIL`: a new admin and its token, printed once. */
     static void createAdmin(ServerConfig config, String email, PrintStream out) {
         List<AutoCloseable> parts = new ArrayList<>();
         try {
             Database database = openDatabase(config, parts);
-            Accounts accounts = new Accounts(new UserRepository(database), new TokenRepository(database));
+            Accounts accounts = new Accounts(new UserRepository(database), new TokenRepository(database),
+                    TenantIsolation.adminsOnly("admin:create only adds admins"));
             Accounts.NewUser admin = accounts.createAdmin(email);
             out.println("Created admin " + admin.user().email() + ". API token (shown once): " + admin.token().secret());
         } finally {

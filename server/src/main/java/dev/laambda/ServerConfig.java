@@ -31,8 +31,9 @@ public record ServerConfig(
         BuildLimits buildLimits,
         int functionConcurrency,
         Duration idleTimeout,
-        String builder,
-        String instances,
+        BuilderMode builder,
+        InstanceMode instances,
+        Optional<String> dockerHost,
         Egress functionEgress,
         String netfilterImage,
         Map<String, String> imageSettings) {
@@ -54,10 +55,12 @@ public record ServerConfig(
     public static final String BUILD_DISK = "LAAMBDA_BUILD_DISK";
     public static final String FUNCTION_CONCURRENCY = "LAAMBDA_FUNCTION_CONCURRENCY";
     public static final String IDLE_TIMEOUT = "LAAMBDA_IDLE_TIMEOUT";
-    /** Where builds run: auto (Docker when its engine answers, else local), docker, local. */
+    /** Where builds run: auto, docker, local (see TenantIsolation for what auto becomes and who may push then). */
     public static final String BUILDER = "LAAMBDA_BUILDER";
-    /** How function instances run: auto (containers when Docker answers, else processes), container, process. */
+    /** How function instances run: auto, container, process (see TenantIsolation). */
     public static final String INSTANCES = "LAAMBDA_INSTANCES";
+    /** The Docker engine to use (docker-java's own setting; else /var/run/docker.sock). */
+    public static final String DOCKER_HOST = "DOCKER_HOST";
     /** What function containers may reach: internet (public addresses, through NAT) or none. */
     public static final String FUNCTION_EGRESS = "LAAMBDA_FUNCTION_EGRESS";
     /** The image with iptables that sets the function network's firewall on the engine's host. */
@@ -108,14 +111,15 @@ public record ServerConfig(
         if (concurrency < 1 || concurrency > 1000) {
             problems.add(FUNCTION_CONCURRENCY + " must be a number of instances from 1 to 1000");
         }
-        String builder = env.getOrDefault(BUILDER, "auto").strip();
-        if (!List.of("auto", "docker", "local").contains(builder)) {
+        BuilderMode builder = mode(BuilderMode.class, env.getOrDefault(BUILDER, "auto")).orElseGet(() -> {
             problems.add(BUILDER + " must be auto, docker or local");
-        }
-        String instances = env.getOrDefault(INSTANCES, "auto").strip();
-        if (!List.of("auto", "container", "process").contains(instances)) {
+            return BuilderMode.AUTO;
+        });
+        InstanceMode instances = mode(InstanceMode.class, env.getOrDefault(INSTANCES, "auto")).orElseGet(() -> {
             problems.add(INSTANCES + " must be auto, container or process");
-        }
+            return InstanceMode.AUTO;
+        });
+        Optional<String> dockerHost = nonBlank(env.get(DOCKER_HOST));
         Optional<Egress> egress = Egress.parse(env.getOrDefault(FUNCTION_EGRESS, "internet"));
         if (egress.isEmpty()) {
             problems.add(FUNCTION_EGRESS + " must be internet or none");
@@ -133,7 +137,7 @@ public record ServerConfig(
         }
         return new ServerConfig(dataDir, host, port, databaseUrl, masterKey, adminEmail, region, sshHost, sshPort, gitHost,
                 buildpacksDir, order, new BuildLimits(buildTimeout, buildDisk), concurrency, idleTimeout, builder, instances,
-                egress.orElseThrow(), netfilterImage, Map.copyOf(images));
+                dockerHost, egress.orElse(Egress.INTERNET), netfilterImage, Map.copyOf(images));
     }
 
     /** Next to the server jar (a release or the Docker image), else in the source tree the jar was built in. */
@@ -261,6 +265,12 @@ public record ServerConfig(
             problems.add(name + " must be a port number 0-65535 (got '" + value + "')");
             return fallback;
         }
+    }
+
+    /** The mode a setting's value names as the setting spells it, in lower case (auto, container, …). */
+    private static <E extends Enum<E>> Optional<E> mode(Class<E> modes, String value) {
+        return java.util.Arrays.stream(modes.getEnumConstants())
+                .filter(mode -> mode.name().toLowerCase(java.util.Locale.ROOT).equals(value.strip())).findFirst();
     }
 
     private static Optional<String> nonBlank(String value) {

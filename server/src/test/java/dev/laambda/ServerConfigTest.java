@@ -49,4 +49,19 @@ class ServerConfigTest {
             assertTrue(e.getMessage().contains(setting), e.getMessage());
         }
     }
+
+    @Test
+    void modesReadAsTheSettingsSpellThemAndAnUnknownOneIsNamed() {
+        ServerConfig config = ServerConfig.fromEnvironment(Map.of("HOME", "/h", ServerConfig.INSTANCES, " process ",
+                ServerConfig.BUILDER, "local"));
+        assertEquals(InstanceMode.PROCESS, config.instances());
+        assertEquals(BuilderMode.LOCAL, config.builder());
+        ServerConfig defaults = ServerConfig.fromEnvironment(Map.of("HOME", "/h"));
+        assertEquals(InstanceMode.AUTO, defaults.instances());
+        assertEquals(BuilderMode.AUTO, defaults.builder());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ServerConfig.fromEnvironment(
+                Map.of(ServerConfig.INSTANCES, "docker", ServerConfig.BUILDER, "Docker")));
+        assertTrue(e.getMessage().contains("LAAMBDA_INSTANCES must be auto, container or process"), e.getMessage());
+        assertTrue(e.getMessage().contains("LAAMBDA_BUILDER must be auto, docker or local"), e.getMessage());
+    }
 }

@@ -3,6 +3,7 @@ package dev.laambda.account;
 import dev.laambda.Echo;
 import dev.laambda.LaambdaException;
 import dev.laambda.ServerConfig;
+import dev.laambda.TenantIsolation;
 import dev.laambda.store.ApiToken;
 import dev.laambda.store.TokenRepository;
 import dev.laambda.store.User;
@@ -25,11 +26,13 @@ public final class Accounts {
 
     private final UserRepository users;
     private final TokenRepository tokens;
+    private final TenantIsolation isolation;
     private final SecureRandom random = new SecureRandom();
 
-    public Accounts(UserRepository users, TokenRepository tokens) {
+    public Accounts(UserRepository users, TokenRepository tokens, TenantIsolation isolation) {
         this.users = users;
         this.tokens = tokens;
+        this.isolation = isolation;
     }
 
     /** A token as handed to its owner: the only moment the secret exists outside the client. */
@@ -56,6 +59,9 @@ public final class Accounts {
     public NewUser createUser(User by, String email, boolean isAdmin) {
         if (!by.isAdmin()) {
             throw LaambdaException.forbidden("admin_required", "Only an admin can create users.");
+        }
+        if (!isAdmin) {
+            isolation.requireMultiUser();
         }
         return create(email, isAdmin);
     }

@@ -36,13 +36,13 @@ final class ConfigApi {
     }
 
     void change(Context ctx) {
-        App app = app(ctx);
+        App app = apps.getToRun(Caller.of(ctx), ctx.pathParam("app"));
         Release release = releases.changeConfig(app, Caller.of(ctx), JsonBody.of(ctx, json).stringsOrNulls());
         answer(ctx, release);
     }
 
     void clear(Context ctx) {
-        App app = app(ctx);
+        App app = apps.getToRun(Caller.of(ctx), ctx.pathParam("app"));
         if (!app.name().equals(ctx.queryParam("confirm"))) {
             throw LaambdaException.invalid("confirmation_required",
                     "Clearing removes every config var of app '" + app.name() + "': confirm with confirm=" + app.name() + ".");

@@ -70,7 +70,7 @@ final class FunctionsApi {
     }
 
     void invoke(Context ctx) {
-        respond(ctx, apps.get(Caller.of(ctx), ctx.pathParam("app")), ctx.pathParam("entry"));
+        respond(ctx, apps.getToRun(Caller.of(ctx), ctx.pathParam("app")), ctx.pathParam("entry"));
     }
 
     /** Invokes an app's entry with the request's body and headers, and answers as Lambda's Invoke API does. */

@@ -37,12 +37,20 @@ public final class DockerEngine {
         this.owner = owner;
     }
 
+    /** The engine at the process's DOCKER_HOST (or the default socket), as {@link #connect(String, Optional)}. */
+    public static Connection connect(String owner) {
+        return connect(owner, Optional.empty());
+    }
+
     /**
      * The engine when one answers at DOCKER_HOST (or the default socket), else the reason it does not.
-     * {@code owner} names this server among others sharing the engine (its host and data dir).
+     * {@code owner} names this server among others sharing the engine (its host and data dir); {@code dockerHost}
+     * is the server's DOCKER_HOST setting, read with the rest of its settings.
      */
-    public static Connection connect(String owner) {
-        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+    public static Connection connect(String owner, Optional<String> dockerHost) {
+        DefaultDockerClientConfig.Builder settings = DefaultDockerClientConfig.createDefaultConfigBuilder();
+        dockerHost.ifPresent(settings::withDockerHost);
+        DockerClientConfig config = settings.build();
         String host = config.getDockerHost().toString();
         try {
             ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()

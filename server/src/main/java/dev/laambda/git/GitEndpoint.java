@@ -63,7 +63,8 @@ public final class GitEndpoint {
         try {
             user = sshKeys.owner(key).orElseThrow(() -> LaambdaException.unauthorized("Unknown SSH key "
                     + SshKeys.fingerprint(key) + ": add it with `laambda keys:add`."));
-            app = apps.get(user, request.appName());
+            app = request.service() == GitRequest.Service.RECEIVE_PACK ? apps.getToRun(user, request.appName())
+                    : apps.get(user, request.appName());
         } catch (LaambdaException e) {
             log.info("event=git_refused service={} app={} code={}", request.service(), request.appName(), e.code());
             refuse(request, e.getMessage(), in, out, err);

@@ -3,6 +3,7 @@ package dev.laambda.release;
 import dev.laambda.Echo;
 import dev.laambda.LaambdaException;
 import dev.laambda.ServerConfig;
+import dev.laambda.TenantIsolation;
 import dev.laambda.platform.FunctionPlatform;
 import dev.laambda.store.App;
 import dev.laambda.store.AppRepository;
@@ -35,9 +36,11 @@ public final class Apps {
     private final GitRepos repos;
     private final FunctionPlatform platform;
     private final String defaultRegion;
+    private final TenantIsolation isolation;
 
     public Apps(AppRepository apps, UserRepository users, Releases releases, GitRepos repos, FunctionPlatform platform,
-                String defaultRegion) {
+                String defaultRegion, TenantIsolation isolation) {
+        this.isolation = isolation;
         this.apps = apps;
         this.users = users;
         this.releases = releases;
@@ -76,15 +79,25 @@ public final class Apps {
         return app;
     }
 
+    /**
+     * The app, to push code to it, set the environment its code runs with, or run it: as {@link #get}, and in
+     * single-user mode for admins only. Git pushes and the API both ask here.
+     */
+    public App getToRun(User user, String name) {
+        isolation.requireMayRunCode(user);
+        return get(user, name);
+    }
+
     /** A function as Lambda names it, APP-ENTRY: the app (checked like {@link #get}) and the Procfile entry. */
     public record FunctionName(App app, String entry) {
     }
 
     /**
      * Splits a Lambda function name into app and entry. App and entry names may both hold dashes, so the
-     * longest existing app name that leaves an entry wins.
+     * longest existing app name that leaves an entry wins. For invoking it: checked like {@link #getToRun}.
      */
     public FunctionName function(User user, String functionName) {
+        isolation.requireMayRunCode(user);
         for (int dash = functionName.lastIndexOf('-'); dash > 0; dash = functionName.lastIndexOf('-', dash - 1)) {
             String appName = functionName.substring(0, dash);
             if (apps.findByName(appName).isPresent()) {
@@ -121,6 +134,9 @@ public final class Apps {
         App app = get(user, name);
         requireOwner(user, app, "add collaborators to");
         User collaborator = userByEmail(email);
+        if (!collaborator.isAdmin()) {
+            isolation.requireMultiUser();
+        }
         if (collaborator.id() == app.ownerId() || !apps.addCollaborator(app.id(), collaborator.id())) {
             throw LaambdaException.conflict("collaborator_exists", email + " already has access to app '" + name + "'.");
         }

@@ -1,6 +1,7 @@
 package dev.laambda.release;
 
 import dev.laambda.LaambdaException;
+import dev.laambda.TenantIsolation;
 import dev.laambda.platform.FunctionPlatform;
 import dev.laambda.platform.FunctionSpec;
 import dev.laambda.platform.InvokeResult;
@@ -45,8 +46,11 @@ public final class Invoker {
     private final ReleaseRepository releases;
     private final Releases config;
     private final FunctionPlatform platform;
+    private final TenantIsolation isolation;
 
-    public Invoker(AppRepository apps, ReleaseRepository releases, Releases config, FunctionPlatform platform) {
+    public Invoker(AppRepository apps, ReleaseRepository releases, Releases config, FunctionPlatform platform,
+                   TenantIsolation isolation) {
+        this.isolation = isolation;
         this.apps = apps;
         this.releases = releases;
         this.config = config;
@@ -92,6 +96,7 @@ public final class Invoker {
     /** Validates an invocation (InvocationType=DryRun) and resolves the one release it will run on. */
     public FunctionSpec check(App app, String entry, byte[] payload) {
         checkPayload(payload);
+        isolation.requireTrusted(app.name(), () -> releases.touchedByNonAdmin(app.id()));
         Release release = releases.current(app.id()).orElseThrow(() -> notDeployed(app));
         if (release.artifactSha() == null) {
             throw notDeployed(app);

@@ -44,6 +44,16 @@ public final class ReleaseRepository {
         return database.read(c -> current(c, appId));
     }
 
+    /**
+     * Whether a user who is not an admin (or no longer exists) ever pushed code to the app or changed its config;
+     * v1, the empty initial release its owner made, does not count.
+     */
+    public boolean touchedByNonAdmin(long appId) {
+        return database.read(c -> Jdbc.queryOne(c, "SELECT 1 FROM releases r LEFT JOIN users u ON u.id = r.created_by "
+                + "WHERE r.app_id = ? AND (r.kind = 'deploy' OR r.kind = 'config' AND r.version > 1) "
+                + "AND u.is_admin IS NOT TRUE LIMIT 1", r -> 1, appId).isPresent());
+    }
+
     public Optional<Release> find(long appId, int version) {
         return database.transaction(c -> Jdbc.queryOne(c, SELECT + "WHERE r.app_id = ? AND r.version = ?",
                 ReleaseRepository::map, appId, version));

@@ -24,12 +24,14 @@ public final class TestServer implements RunningServer, AutoCloseable {
     private final String adminToken;
     private final String databaseUrl;
     private final Path dataDir;
+    private final String console;
 
-    private TestServer(Laambda laambda, String adminToken, String databaseUrl, Path dataDir) {
+    private TestServer(Laambda laambda, String adminToken, String databaseUrl, Path dataDir, String console) {
         this.laambda = laambda;
         this.adminToken = adminToken;
         this.databaseUrl = databaseUrl;
         this.dataDir = dataDir;
+        this.console = console;
     }
 
     public static TestServer start() {
@@ -39,32 +41,47 @@ public final class TestServer implements RunningServer, AutoCloseable {
     /** Starts with DATABASE_URL set to a fresh test database; {@code extraEnv} adds or overrides settings. */
     public static TestServer start(Map<String, String> extraEnv) {
         try {
-            Path dataDir = Files.createTempDirectory("laambda-test-data");
-            Map<String, String> env = new HashMap<>();
-            env.put(ServerConfig.DATA, dataDir.toString());
-            env.put(ServerConfig.HTTP_HOST, "127.0.0.1");
-            env.put(ServerConfig.HTTP_PORT, "0");
-            env.put(ServerConfig.DATABASE_URL, TestPostgres.newDatabaseUrl());
-            env.put(ServerConfig.SSH_HOST, "127.0.0.1");
-            env.put(ServerConfig.SSH_PORT, "0");
-            env.put(ServerConfig.BUILDPACKS_DIR, Path.of("..", "buildpacks").toAbsolutePath().normalize().toString());
-            // Where builds and instances run, and the images, follow the test run's own settings
-            // (`LAAMBDA_INSTANCES=process mvn test` on a machine without Docker); auto by default.
-            System.getenv().forEach((name, value) -> {
-                if (name.equals(ServerConfig.BUILDER) || name.equals(ServerConfig.INSTANCES)
-                        || name.startsWith("LAAMBDA_IMAGE_") || name.startsWith("LAAMBDA_RUN_IMAGE_")) {
-                    env.put(name, value);
-                }
-            });
-            env.putAll(extraEnv);
-            ByteArrayOutputStream console = new ByteArrayOutputStream();
-            Laambda laambda = Laambda.start(ServerConfig.fromEnvironment(env),
-                    new PrintStream(console, true, StandardCharsets.UTF_8));
-            Matcher token = TOKEN.matcher(console.toString(StandardCharsets.UTF_8));
-            return new TestServer(laambda, token.find() ? token.group() : null, env.get(ServerConfig.DATABASE_URL), dataDir);
+            return start(Files.createTempDirectory("laambda-test-data"), TestPostgres.newDatabaseUrl(), null, extraEnv);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Stops this server and starts another on the same database and data directory, with {@code extraEnv}. */
+    public TestServer restart(Map<String, String> extraEnv) {
+        close();
+        return start(dataDir, databaseUrl, adminToken, extraEnv);
+    }
+
+    private static TestServer start(Path dataDir, String databaseUrl, String knownAdminToken, Map<String, String> extraEnv) {
+        Map<String, String> env = new HashMap<>();
+        env.put(ServerConfig.DATA, dataDir.toString());
+        env.put(ServerConfig.HTTP_HOST, "127.0.0.1");
+        env.put(ServerConfig.HTTP_PORT, "0");
+        env.put(ServerConfig.DATABASE_URL, databaseUrl);
+        env.put(ServerConfig.SSH_HOST, "127.0.0.1");
+        env.put(ServerConfig.SSH_PORT, "0");
+        env.put(ServerConfig.BUILDPACKS_DIR, Path.of("..", "buildpacks").toAbsolutePath().normalize().toString());
+        // Where builds and instances run, and the images, follow the test run's own settings
+        // (`LAAMBDA_INSTANCES=process LAAMBDA_BUILDER=local mvn test` on a machine without Docker); auto by default.
+        System.getenv().forEach((name, value) -> {
+            if (name.equals(ServerConfig.BUILDER) || name.equals(ServerConfig.INSTANCES)
+                    || name.startsWith("LAAMBDA_IMAGE_") || name.startsWith("LAAMBDA_RUN_IMAGE_")) {
+                env.put(name, value);
+            }
+        });
+        env.putAll(extraEnv);
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        Laambda laambda = Laambda.start(ServerConfig.fromEnvironment(env),
+                new PrintStream(console, true, StandardCharsets.UTF_8));
+        String printed = console.toString(StandardCharsets.UTF_8);
+        Matcher token = TOKEN.matcher(printed);
+        return new TestServer(laambda, token.find() ? token.group() : knownAdminToken, databaseUrl, dataDir, printed);
+    }
+
+    /** What the server printed on its console at start. */
+    public String console() {
+        return console;
     }
 
     @Override
