@@ -3,7 +3,6 @@ package dev.laambda.store;
 import dev.laambda.LaambdaException;
 import dev.laambda.SecretFile;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.postgresql.util.PasswordUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +28,6 @@ import java.util.Optional;
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
-    private static final String SUPERUSER = "postgres";
 
     private final EmbeddedPostgres postgres;
     private final String password;
@@ -62,7 +60,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setServerConfig("listen_addresses", "127.0.0.1,::1")
                     .setServerConfig("password_encryption", "scram-sha-256")
                     // Runs after zonky's initdb and before PostgreSQL starts.
-                    .setDataDirectoryCustomizer(dir -> requirePassword(dir, binaries, password, existing))
+                    .setDataDirectoryCustomizer(dir -> requirePassword(dir, binaries, password, passwordFile, existing))
                     // zonky's own readiness check connects as the superuser too.
                     .setConnectConfig("password", password)
                     .start();
@@ -89,17 +87,24 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return fresh;
     }
 
-    /** Sets the superuser's password and replaces pg_hba.conf, unless an earlier start did so. */
-    private static void requirePassword(File dir, PostgresBinaries binaries, String password, boolean existing) {
+    /**
+     * Sets the superuser's password and replaces pg_hba.conf; or, where an earlier start did so, checks that the kept
+     * password opens the data directory (zonky would otherwise retry for its whole startup wait, then say only that it gave up).
+     */
+    private static void requirePassword(File dir, PostgresBinaries binaries, String password, Path passwordFile, boolean existing) {
         Path dataDir = dir.toPath();
         try {
             if (PgHba.requiresPassword(dataDir)) {
+                if (!SuperuserPassword.matches(binaries, dataDir, password)) {
+                    throw new LaambdaException(LaambdaException.Kind.UNAVAILABLE, "postgres_password_wrong",
+                            "The password in " + passwordFile + " does not open the embedded PostgreSQL in " + dataDir
+                                    + ": restore the password file that belongs to this data directory from a backup");
+                }
                 return;
             }
-            // Only the SCRAM verifier reaches PostgreSQL, never the password itself. Password first, pg_hba.conf second:
-            // a crash in between leaves a data dir that is secured again, with the same password, at the next start.
-            String verifier = PasswordUtil.encodeScramSha256(password.toCharArray());
-            binaries.runSingleUser(dataDir, "ALTER ROLE " + SUPERUSER + " PASSWORD '" + verifier + "'");
+            // Password first, pg_hba.conf second: a crash in between leaves a data dir that is secured again,
+            // with the same password, at the next start.
+            SuperuserPassword.set(binaries, dataDir, password);
             PgHba.writePasswordOnly(dataDir);
             log.info("event=embedded_postgres_secured dir={} data_dir={} auth=scram-sha-256", dataDir, existing ? "existing" : "new");
         } catch (IOException e) {
@@ -113,7 +118,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     public JdbcTarget target(String database) {
-        return new JdbcTarget(postgres.getJdbcUrl(SUPERUSER, database), SUPERUSER, password);
+        return new JdbcTarget(postgres.getJdbcUrl(SuperuserPassword.SUPERUSER, database), SuperuserPassword.SUPERUSER, password);
     }
 
     public int port() {

@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * zonky's PostgreSQL binaries, and the one thing Laambda runs with them itself: a statement in single-user mode, with no
- * server and no connection, on a data directory before its first start. zonky unpacks the archive into
+ * zonky's PostgreSQL binaries, and the one thing Laambda runs with them itself: a statement in single-user mode (no
+ * server, no connection) on a data directory before PostgreSQL starts on it. zonky unpacks the archive into
  * {@code <working dir>/PG-<md5 of the archive>}; this resolver notes the digest as zonky reads the archive (a new instance
  * per start: zonky caches its answer per resolver instance, and an earlier start in this JVM may have used another dir).
  */
@@ -45,38 +45,49 @@ final class PostgresBinaries implements PgBinaryResolver {
     }
 
     /**
-     * Runs one SQL statement in single-user mode. As root, inside a user namespace as zonky does (PostgreSQL refuses root).
-     * PostgreSQL's output is not passed on: it repeats the statement, which may hold a password's hash.
+     * Runs one SQL statement in single-user mode and returns what it printed.
+     * Never pass this output on: PostgreSQL repeats the statement and its result, which may hold a password's hash.
      */
-    void runSingleUser(Path dataDir, String statement) throws IOException {
-        Path postgres = home().resolve("bin").resolve("postgres");
-        if (!Files.isExecutable(postgres)) {
-            throw new IOException("zonky's PostgreSQL binaries are not where Laambda expects them (" + postgres + ")");
+    String runSingleUser(Path dataDir, String statement) throws IOException {
+        Result result = run(statement + "\n", "postgres", "--single", "-D", dataDir.toString(), "postgres");
+        // Single-user mode reports a failed statement on its output and still exits 0.
+        if (result.exit() != 0 || result.output().contains("ERROR:") || result.output().contains("FATAL:")) {
+            throw new IOException("PostgreSQL in single-user mode failed (exit " + result.exit() + "): " + firstProblem(result.output()));
+        }
+        return result.output();
+    }
+
+    private record Result(int exit, String output) {
+    }
+
+    /** One of the binaries; as root inside a user namespace, as zonky does (PostgreSQL refuses to run as root). */
+    private Result run(String input, String binary, String... arguments) throws IOException {
+        Path executable = home().resolve("bin").resolve(binary);
+        if (!Files.isExecutable(executable)) {
+            throw new IOException("zonky's PostgreSQL binaries are not where Laambda expects them (" + executable + ")");
         }
         List<String> command = new ArrayList<>();
         if (LinuxUtils.isUnshareAvailable()) {
             command.addAll(List.of("unshare", "-U"));
         }
-        command.addAll(List.of(postgres.toString(), "--single", "-D", dataDir.toString(), "postgres"));
+        command.add(executable.toString());
+        command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         try (var stdin = process.getOutputStream()) {
-            stdin.write((statement + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.write(input.getBytes(StandardCharsets.UTF_8));
         }
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new IOException("PostgreSQL in single-user mode did not finish within 60 seconds");
+                throw new IOException(binary + " did not finish within 60 seconds");
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while PostgreSQL ran in single-user mode", e);
+            throw new IOException("interrupted while " + binary + " ran", e);
         }
-        // Single-user mode reports a failed statement on its output and still exits 0.
-        if (process.exitValue() != 0 || output.contains("ERROR:") || output.contains("FATAL:")) {
-            throw new IOException("PostgreSQL in single-user mode failed (exit " + process.exitValue() + "): " + firstProblem(output));
-        }
+        return new Result(process.exitValue(), output);
     }
 
     /** Where zonky unpacked the archive it read through {@link #getPgBinary}. */

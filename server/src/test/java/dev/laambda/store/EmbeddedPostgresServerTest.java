@@ -1,6 +1,7 @@
 package dev.laambda.store;
 
 import dev.laambda.LaambdaException;
+import dev.laambda.SecretFile;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,6 +127,19 @@ class EmbeddedPostgresServerTest {
                 refused.getMessage());
         assertFalse(refused.getMessage().contains("\n"), "one line");
         assertFalse(Files.exists(passwordFile), "no new password that would not match the data directory's");
+    }
+
+    @Test
+    void aPasswordFileThatDoesNotBelongToTheDataDirectoryIsNamedAsTheProblem() throws Exception {
+        Path dataDir = data.resolve("postgres");
+        Path passwordFile = data.resolve("postgres.password");
+        EmbeddedPostgresServer.start(dataDir, passwordFile).close();
+        SecretFile.create(passwordFile, SecretFile.randomToken(32));
+
+        LaambdaException refused = assertThrows(LaambdaException.class, () -> EmbeddedPostgresServer.start(dataDir, passwordFile));
+        assertEquals("postgres_password_wrong", refused.code());
+        assertTrue(refused.getMessage().contains(passwordFile.toString()), refused.getMessage());
+        assertFalse(Files.exists(dataDir.resolve("postmaster.pid")), "PostgreSQL was not started with a password it would refuse");
     }
 
     /** What the code before passwords did: zonky's defaults, initdb with trust. */
