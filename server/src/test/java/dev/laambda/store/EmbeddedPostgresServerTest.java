@@ -68,20 +68,15 @@ class EmbeddedPostgresServerTest {
     void aDataDirectoryMadeWithoutAPasswordKeepsItsRowsAndRequiresThePasswordFromItsNextStart() throws Exception {
         Path dataDir = data.resolve("postgres");
         try (EmbeddedPostgres old = startTheOldWay(dataDir);
-             Connection connection = old.getPostgresDatabase().getConnection();
-             Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE kept (note text)");
-            statement.execute("INSERT INTO kept VALUES ('made before passwords')");
+             Connection connection = old.getPostgresDatabase().getConnection()) {
+            keep(connection, "made before passwords");
         }
         assertTrue(Files.readString(dataDir.resolve("pg_hba.conf")).contains("trust"), "the old way trusts local connections");
 
         Path passwordFile = data.resolve("postgres.password");
         try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dataDir, passwordFile);
-             Connection connection = connect(server.target());
-             Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT note FROM kept")) {
-            assertTrue(rows.next());
-            assertEquals("made before passwords", rows.getString(1));
+             Connection connection = connect(server.target())) {
+            assertEquals("made before passwords", kept(connection));
             assertRefused("jdbc:postgresql://127.0.0.1:" + server.port() + "/postgres", null);
             assertSocketRefusesWithoutPassword(show(connection, "unix_socket_directories"), server.port());
         }
@@ -94,20 +89,15 @@ class EmbeddedPostgresServerTest {
         Path dataDir = data.resolve("postgres");
         Path passwordFile = data.resolve("postgres.password");
         try (EmbeddedPostgresServer first = EmbeddedPostgresServer.start(dataDir, passwordFile);
-             Connection connection = connect(first.target());
-             Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE kept (note text)");
-            statement.execute("INSERT INTO kept VALUES ('from the first start')");
+             Connection connection = connect(first.target())) {
+            keep(connection, "from the first start");
         }
         String password = Files.readString(passwordFile);
         String hba = Files.readString(dataDir.resolve("pg_hba.conf"));
 
         try (EmbeddedPostgresServer second = EmbeddedPostgresServer.start(dataDir, passwordFile);
-             Connection connection = connect(second.target());
-             Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT note FROM kept")) {
-            assertTrue(rows.next());
-            assertEquals("from the first start", rows.getString(1));
+             Connection connection = connect(second.target())) {
+            assertEquals("from the first start", kept(connection));
             assertRefused("jdbc:postgresql://127.0.0.1:" + second.port() + "/postgres", null);
         }
         assertEquals(password, Files.readString(passwordFile), "the password is made once");
@@ -213,6 +203,21 @@ class EmbeddedPostgresServerTest {
 
     private static Connection connect(JdbcTarget target) throws SQLException {
         return DriverManager.getConnection(target.jdbcUrl(), target.user(), target.password());
+    }
+
+    private static void keep(Connection connection, String note) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE kept (note text)");
+            statement.execute("INSERT INTO kept VALUES ('" + note + "')");
+        }
+    }
+
+    private static String kept(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT note FROM kept")) {
+            assertTrue(rows.next(), "the row is still there");
+            return rows.getString(1);
+        }
     }
 
     private static String show(Connection connection, String setting) throws SQLException {
