@@ -280,7 +280,7 @@ public final class Laambda implements AutoCloseable {
         if (url.isPresent()) {
             target = JdbcTarget.fromDatabaseUrl(url.get());
         } else {
-            EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(config.postgresDir());
+            EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(config.postgresDir(), config.postgresPasswordFile());
             parts.add(postgres);
             target = postgres.target();
             log.info("event=embedded_postgres_started port={} dir={}", postgres.port(), config.postgresDir());

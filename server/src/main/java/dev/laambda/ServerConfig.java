@@ -203,6 +203,11 @@ public record ServerConfig(
         return dataDir.resolve("postgres");
     }
 
+    /** The embedded PostgreSQL superuser's password (mode 600), made on first start. */
+    public Path postgresPasswordFile() {
+        return dataDir.resolve("postgres.password");
+    }
+
     public Path reposDir() {
         return dataDir.resolve("repos");
     }

@@ -44,6 +44,9 @@ class LaambdaServerTest {
         assertTrue(Files.isDirectory(data.resolve("postgres")), "PostgreSQL data lives in the data directory");
         Path keyFile = data.resolve("master.key");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)));
+        Path postgresPassword = data.resolve("postgres.password");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(postgresPassword)),
+                "the embedded PostgreSQL's password is kept beside the master key, as private");
 
         ByteArrayOutputStream secondConsole = new ByteArrayOutputStream();
         try (Laambda server = Laambda.start(ServerConfig.fromEnvironment(env), new PrintStream(secondConsole, true))) {

@@ -1,12 +1,10 @@
 package dev.laambda.release;
 
+import dev.laambda.SecretFile;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
 
@@ -21,14 +19,12 @@ public final class MasterKey {
             return decode(fromEnvironment.get(), "LAAMBDA_MASTER_KEY");
         }
         try {
-            if (Files.exists(keyFile)) {
-                return decode(Files.readString(keyFile).trim(), "the key file " + keyFile);
+            Optional<String> kept = SecretFile.read(keyFile);
+            if (kept.isPresent()) {
+                return decode(kept.get(), "the key file " + keyFile);
             }
-            byte[] key = new byte[32];
-            new SecureRandom().nextBytes(key);
-            Files.createDirectories(keyFile.getParent());
-            Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(keyFile, Base64.getEncoder().encodeToString(key) + "\n", StandardOpenOption.TRUNCATE_EXISTING);
+            byte[] key = SecretFile.randomBytes(32);
+            SecretFile.create(keyFile, Base64.getEncoder().encodeToString(key));
             return key;
         } catch (IOException e) {
             throw new UncheckedIOException("Could not read or create the master key file " + keyFile + ": " + e.getMessage(), e);

@@ -28,20 +28,21 @@ public final class TestPostgres {
     public static synchronized String newDatabaseUrl() {
         EmbeddedPostgresServer postgres = server();
         String name = "laambda_test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
-        try (Connection connection = DriverManager.getConnection(postgres.target().jdbcUrl(), "postgres", null);
+        try (Connection connection = DriverManager.getConnection(postgres.target().jdbcUrl(), "postgres", postgres.target().password());
              Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("Could not create test database " + name, e);
         }
-        return "postgres://postgres@localhost:" + postgres.port() + "/" + name;
+        // The password is base64url: nothing in it needs escaping in a URL.
+        return "postgres://postgres:" + postgres.target().password() + "@localhost:" + postgres.port() + "/" + name;
     }
 
     private static EmbeddedPostgresServer server() {
         if (server == null) {
             try {
                 Path dir = Files.createTempDirectory("laambda-test-pg");
-                server = EmbeddedPostgresServer.start(dir.resolve("postgres"));
+                server = EmbeddedPostgresServer.start(dir.resolve("postgres"), dir.resolve("postgres.password"));
                 Runtime.getRuntime().addShutdownHook(new Thread(server::close));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
