@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -61,7 +62,7 @@ public final class ContainerInstances implements InstanceLauncher {
                 USER, "/var/task",
                 List.of(new ContainerSpec.Mount(codeDir, "/var/task", true)),
                 spec.memoryMb() * MIB, 0, true, Map.of("/tmp", "rw,exec,size=512m,mode=1777"),
-                Optional.of("laambda-" + spec.functionName()));
+                Optional.of("laambda-" + spec.functionName()), Set.copyOf(spec.environment().values()));
         return new ContainerProcess(Container.start(docker, container, output));
     }
 
