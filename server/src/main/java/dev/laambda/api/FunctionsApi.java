@@ -2,6 +2,8 @@ package dev.laambda.api;
 
 import dev.laambda.Echo;
 import dev.laambda.LaambdaException;
+import dev.laambda.OutputLimits;
+import dev.laambda.platform.FunctionLogLine;
 import dev.laambda.platform.FunctionPlatform;
 import dev.laambda.platform.InvokeResult;
 import dev.laambda.release.Apps;
@@ -9,16 +11,23 @@ import dev.laambda.release.FormationEntry;
 import dev.laambda.release.Releases;
 import dev.laambda.release.Invoker;
 import dev.laambda.store.App;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.ArrayDeque;
 import java.util.Base64;
+import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 
-/** POST /api/v1/apps/{app}/functions/{entry}/invoke: run a function, answered as Lambda's Invoke API answers. */
+/**
+ * POST /api/v1/apps/{app}/functions/{entry}/invoke: run a function, answered as Lambda's Invoke API answers;
+ * GET …/logs: its recent log, at most {@link OutputLimits#MAX_LOG_BYTES} of JSON.
+ */
 final class FunctionsApi {
 
     /** Lambda returns the last 4 KB of the invocation's log in X-Amz-Log-Result. */
@@ -51,9 +60,41 @@ final class FunctionsApi {
                     + Echo.of(entry) + "' (see `laambda functions`).");
         }
         int lines = Optional.ofNullable(ctx.queryParam("lines")).map(FunctionsApi::lineCount).orElse(100);
-        ctx.json(platform.logs(function.functionName(), lines).stream()
-                .map(line -> new Views.LogLineView(line.timestamp(), line.version(), line.message()))
-                .toList());
+        ctx.contentType("application/json").result(newestWithin(platform.logs(function.functionName(), lines),
+                OutputLimits.MAX_LOG_BYTES));
+    }
+
+    /**
+     * The JSON array of the newest lines whose array is at most {@code maxBytes}, oldest first: however many
+     * lines were asked for, an answer stays bounded.
+     */
+    private byte[] newestWithin(List<FunctionLogLine> lines, int maxBytes) {
+        Deque<byte[]> kept = new ArrayDeque<>();
+        long size = 2;
+        try {
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                FunctionLogLine line = lines.get(i);
+                byte[] element = json.writeValueAsBytes(new Views.LogLineView(line.timestamp(), line.version(), line.message()));
+                long withElement = size + element.length + (kept.isEmpty() ? 0 : 1);
+                if (withElement > maxBytes) {
+                    break;
+                }
+                kept.addFirst(element);
+                size = withElement;
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Could not write a log line as JSON", e);
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream((int) size);
+        body.write('[');
+        for (byte[] element : kept) {
+            if (body.size() > 1) {
+                body.write(',');
+            }
+            body.writeBytes(element);
+        }
+        body.write(']');
+        return body.toByteArray();
     }
 
     private static int lineCount(String value) {
@@ -98,9 +139,9 @@ final class FunctionsApi {
             ctx.header("X-Amz-Function-Error", result.functionError());
         }
         if ("Tail".equalsIgnoreCase(ctx.header("X-Amz-Log-Type")) || "tail".equalsIgnoreCase(ctx.queryParam("log"))) {
-            byte[] log = result.log().getBytes(StandardCharsets.UTF_8);
-            byte[] tail = Arrays.copyOfRange(log, Math.max(0, log.length - LOG_TAIL_BYTES), log.length);
-            ctx.header("X-Amz-Log-Result", Base64.getEncoder().encodeToString(tail));
+            // The last 4 KB, cut between characters: the header decodes as UTF-8 however the log ends.
+            String tail = OutputLimits.suffix(result.log(), LOG_TAIL_BYTES);
+            ctx.header("X-Amz-Log-Result", Base64.getEncoder().encodeToString(tail.getBytes(StandardCharsets.UTF_8)));
         }
         ctx.contentType("application/json").result(result.payload());
     }

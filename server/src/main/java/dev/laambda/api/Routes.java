@@ -102,7 +102,8 @@ public final class Routes {
                 "Invoke a function of the current release (body: the event; X-Amz-Log-Type: Tail or ?log=tail)",
                 "functions", true, Map.of("type", "object"), 200, functions::invoke);
         add(HandlerType.GET, API + "/apps/{app}/functions/{entry}/logs",
-                "The function's recent log lines, oldest first (query lines, default 100, at most 10000)", "functions",
+                "The function's recent log lines, oldest first (query lines, default 100, at most 10000; "
+                        + "the answer at most 1 MB)", "functions",
                 true, null, 200, functions::logs);
         add(HandlerType.POST, AwsInvokeApi.PREFIX + "/functions/{function}/invocations",
                 "AWS Lambda's Invoke operation for AWS SDKs and the AWS CLI (function APP-ENTRY or its ARN; "

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -93,7 +94,7 @@ public final class DockerBuilder implements Builder {
                     List.of("/buildpacks/" + buildpack.name() + "/bin/compile"), List.of("/tmp/build", "/tmp/cache", "/tmp/env"),
                     env, owner(buildDir), "/tmp/build", mounts, BUILD_MEMORY_BYTES,
                     Runtime.getRuntime().availableProcessors() * 1_000_000_000L, true, Map.of(),
-                    Optional.of("laambda-build"), Optional.empty());
+                    Optional.of("laambda-build"), Optional.empty(), Set.copyOf(environment.forwarded().values()));
             run(spec, buildpack, List.of(buildDir, cacheDir, tmp.path()), recent);
         }
     }

@@ -12,16 +12,16 @@ import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Ulimit;
 import com.github.dockerjava.api.model.Volume;
+import dev.laambda.OutputLines;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -36,17 +36,23 @@ public final class Container implements AutoCloseable {
 
     private final DockerClient client;
     private final String id;
+    private final Set<String> secretValues;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private final CompletableFuture<Void> outputEnded = new CompletableFuture<>();
     private volatile boolean closed;
     private volatile long pid = -1;
 
-    private Container(DockerClient client, String id) {
+    private Container(DockerClient client, String id, Set<String> secretValues) {
         this.client = client;
         this.id = id;
+        this.secretValues = secretValues;
     }
 
-    /** Creates and starts the container; {@code output} gets each complete line of its stdout and stderr. */
+    /**
+     * Creates and starts the container; {@code output} gets each line of its stdout and stderr (a line longer
+     * than {@link dev.laambda.OutputLimits#MAX_LINE_BYTES} in pieces). A failure's message is Docker's, scrubbed
+     * of the spec's secret values.
+     */
     public static Container start(DockerEngine engine, ContainerSpec spec, Consumer<String> output) {
         DockerClient client = engine.client();
         HostConfig host = HostConfig.newHostConfig()
@@ -91,7 +97,12 @@ public final class Container implements AutoCloseable {
         if (!spec.workingDir().isEmpty()) {
             create.withWorkingDir(spec.workingDir());
         }
-        Container container = new Container(client, create.exec().getId());
+        Container container;
+        try {
+            container = new Container(client, create.exec().getId(), spec.secretValues());
+        } catch (RuntimeException e) {
+            throw DockerErrors.scrubbed("Could not create a container of " + spec.image(), e, spec.secretValues());
+        }
         try {
             container.attach(output);
             client.startContainerCmd(container.id).exec();
@@ -101,7 +112,7 @@ public final class Container implements AutoCloseable {
             return container;
         } catch (RuntimeException e) {
             container.close();
-            throw e;
+            throw DockerErrors.scrubbed("Could not start a container of " + spec.image(), e, spec.secretValues());
         }
     }
 
@@ -168,29 +179,22 @@ public final class Container implements AutoCloseable {
         } catch (NotFoundException gone) {
             // already removed
         } catch (RuntimeException e) {
-            log.warn("event=container_remove_failed container={} error={}", id, DockerEngine.firstLine(e));
+            log.warn("event=container_remove_failed container={} error={}", id, DockerErrors.describe(e, secretValues));
         }
     }
 
     private void attach(Consumer<String> output) {
         client.attachContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).withLogs(true)
                 .exec(new ResultCallback.Adapter<Frame>() {
-                    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+                    private final OutputLines lines = new OutputLines(this::emit);
 
                     @Override
                     public void onNext(Frame frame) {
-                        for (byte b : frame.getPayload()) {
-                            if (b == '\n') {
-                                emit();
-                            } else {
-                                partial.write(b);
-                            }
-                        }
+                        byte[] payload = frame.getPayload();
+                        lines.write(payload, 0, payload.length);
                     }
 
-                    private void emit() {
-                        String line = partial.toString(StandardCharsets.UTF_8);
-                        partial.reset();
+                    private void emit(String line) {
                         try {
                             output.accept(line);
                         } catch (RuntimeException readerGone) {
@@ -201,16 +205,15 @@ public final class Container implements AutoCloseable {
                     @Override
                     public void onError(Throwable throwable) {
                         if (!closed) {
-                            log.debug("event=container_attach_ended container={} error={}", id, throwable.getMessage());
+                            log.debug("event=container_attach_ended container={} error={}", id,
+                                    DockerErrors.describe(throwable, secretValues));
                         }
                         outputEnded.complete(null);
                     }
 
                     @Override
                     public void onComplete() {
-                        if (partial.size() > 0) {
-                            emit();
-                        }
+                        lines.finish();
                         outputEnded.complete(null);
                     }
                 });

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What one container runs and with which limits: with bind mounts of host directories, an optional
@@ -15,11 +16,17 @@ import java.util.Optional;
  * @param nanoCpus CPU limit in billionths of a CPU, 0 for none
  * @param tmpfs mount point → tmpfs options ("rw,size=512m,mode=1777")
  * @param sandbox the walls around untrusted code; empty: the host's network, the image's defaults (builds)
+ * @param secretValues values of {@code environment} no error text may show (an app's config, credentials in
+ *                     forwarded settings): see {@link DockerErrors}
  */
 public record ContainerSpec(String image, List<String> entrypoint, List<String> command, Map<String, String> environment,
                             String user, String workingDir, List<Mount> mounts, long memoryBytes, long nanoCpus,
                             boolean readOnlyRoot, Map<String, String> tmpfs, Optional<String> namePrefix,
-                            Optional<Sandbox> sandbox) {
+                            Optional<Sandbox> sandbox, Set<String> secretValues) {
+
+    public ContainerSpec {
+        secretValues = Set.copyOf(secretValues);
+    }
 
     /**
      * How a container of tenant code is walled in: its own network namespace on {@code network} (see

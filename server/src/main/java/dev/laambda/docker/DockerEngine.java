@@ -118,8 +118,8 @@ public final class DockerEngine {
         }
     }
 
+    /** An engine error in one line (no container's environment is involved: nothing to hide). */
     static String firstLine(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return message.lines().findFirst().orElse(message).strip();
+        return DockerErrors.describe(e, List.of());
     }
 }

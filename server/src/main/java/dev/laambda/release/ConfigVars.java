@@ -2,6 +2,7 @@ package dev.laambda.release;
 
 import dev.laambda.Echo;
 import dev.laambda.LaambdaException;
+import dev.laambda.ProcessEnvironment;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -13,7 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * An app's environment variables, always valid for Lambda: keys a shell accepts, none of the names
- * Lambda reserves for itself, and at most 4 KB in all. Error messages name keys, never values.
+ * Lambda reserves for itself, values a process environment can hold, and at most 4 KB in all. Error
+ * messages name keys, never values.
  */
 public record ConfigVars(SortedMap<String, String> values) {
 
@@ -48,6 +50,7 @@ public record ConfigVars(SortedMap<String, String> values) {
                 next.remove(key);
             } else {
                 checkKey(key);
+                checkValue(key, change.getValue());
                 next.put(key, change.getValue());
             }
         }
@@ -65,6 +68,18 @@ public record ConfigVars(SortedMap<String, String> values) {
             throw LaambdaException.invalid("reserved_config_key",
                     "Config key '" + key + "' is reserved by the Lambda runtime: choose another name.");
         }
+    }
+
+    /** A NUL or an unpaired surrogate could not reach the function: refused, naming the key only. */
+    public static void checkValue(String key, String value) {
+        if (!ProcessEnvironment.canHold(value)) {
+            throw LaambdaException.invalid("invalid_config_value", ProcessEnvironment.unholdable(key));
+        }
+    }
+
+    /** Checks every value: a config stored before values were checked may hold one no process can. */
+    public void checkValues() {
+        ProcessEnvironment.firstUnholdable(values).ifPresent(key -> checkValue(key, values.get(key)));
     }
 
     /** Lambda counts the bytes of every key and value together. */

@@ -121,8 +121,11 @@ public final class Releases {
      * engine lacks, say): it throws inside the release's transaction, so nothing is stored and vN stays live.
      */
     private NewRelease runnable(NewRelease next) {
+        ConfigVars configVars = cipher.decrypt(next.configCiphertext(), next.configKeyId());
+        // A rollback or deploy may carry a config stored before values were checked.
+        configVars.checkValues();
         if (next.artifactSha() != null) {
-            Map<String, String> config = cipher.decrypt(next.configCiphertext(), next.configKeyId()).values();
+            Map<String, String> config = configVars.values();
             for (FormationEntry function : Formation.fromJson(next.formationJson()).entries().values()) {
                 platform.checkRunnable(function.runtime(), config);
             }

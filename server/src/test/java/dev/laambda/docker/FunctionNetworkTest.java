@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -84,7 +85,7 @@ class FunctionNetworkTest {
     @Test
     void aSandboxedContainerCannotReachItsNeighbourOnTheSameNetwork() throws Exception {
         List<String> output = new CopyOnWriteArrayList<>();
-        ContainerSpec listener = spec("public.ecr.aws/lambda/python:3.13", Optional.of(ContainerSpec.Sandbox.lambda(network.name())),
+        ContainerSpec listener = spec("public.ecr.aws/lambda/python:3.13", Optional.of(ContainerSpec.Sandbox.lambda(network.name())), List.of(),
                 List.of("python3", "-c", "import socket,time\ns=socket.socket()\ns.bind(('0.0.0.0',8080))\ns.listen()\n"
                         + "print('listening',flush=True)\nwhile True: s.accept()[0].close()"));
         try (Container neighbour = Container.start(docker, listener, output::add)) {
@@ -156,10 +157,7 @@ class FunctionNetworkTest {
     private static String run(String image, Optional<ContainerSpec.Sandbox> sandbox, List<ContainerSpec.Mount> mounts,
                               List<String> command) throws Exception {
         List<String> output = new CopyOnWriteArrayList<>();
-        ContainerSpec spec = spec(image, sandbox, command);
-        spec = new ContainerSpec(spec.image(), spec.entrypoint(), spec.command(), spec.environment(), spec.user(),
-                spec.workingDir(), mounts, spec.memoryBytes(), spec.nanoCpus(), spec.readOnlyRoot(), spec.tmpfs(),
-                spec.namePrefix(), spec.sandbox());
+        ContainerSpec spec = spec(image, sandbox, mounts, command);
         try (Container container = Container.start(docker, spec, output::add)) {
             int status = container.exit().get(60, TimeUnit.SECONDS);
             container.outputEnded().get(10, TimeUnit.SECONDS);
@@ -168,9 +166,10 @@ class FunctionNetworkTest {
         return String.join("\n", output);
     }
 
-    private static ContainerSpec spec(String image, Optional<ContainerSpec.Sandbox> sandbox, List<String> command) {
+    private static ContainerSpec spec(String image, Optional<ContainerSpec.Sandbox> sandbox, List<ContainerSpec.Mount> mounts,
+                                      List<String> command) {
         return new ContainerSpec(image, List.of(command.get(0)), command.subList(1, command.size()), Map.of(), "993:990", "/",
-                List.of(), 256L << 20, 0, true, Map.of(), Optional.of("laambda-network-test"), sandbox);
+                mounts, 256L << 20, 0, true, Map.of(), Optional.of("laambda-network-test"), sandbox, Set.of());
     }
 
     /** The function network's gateway: the host's address on the bridge. */

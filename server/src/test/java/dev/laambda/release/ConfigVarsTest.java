@@ -63,6 +63,28 @@ class ConfigVarsTest {
     }
 
     @Test
+    void aValueAProcessEnvironmentCannotHoldIsRefusedNamingTheKeyOnly() {
+        ConfigVars before = ConfigVars.empty().with(Map.of("KEEP", "1"));
+        for (String bad : new String[] {"canary\0after", "canary\uD800", "canary\uDC00x", "\uDE00canary\uD83D"}) {
+            LaambdaException e = assertThrows(LaambdaException.class, () -> before.with(Map.of("SECRET", bad)));
+            assertEquals("invalid_config_value", e.code());
+            assertEquals(LaambdaException.Kind.INVALID, e.kind());
+            assertTrue(e.getMessage().contains("'SECRET'"), e.getMessage());
+            assertFalse(e.getMessage().contains("canary"), e.getMessage());
+            assertEquals(1, e.getMessage().lines().count());
+        }
+        assertEquals(Map.of("KEEP", "1"), before.values());
+        assertEquals("😀 é \t\n", ConfigVars.empty().with(Map.of("K", "😀 é \t\n")).values().get("K"),
+                "paired surrogates, tabs and newlines are fine");
+    }
+
+    @Test
+    void aStoredConfigWithAnUnholdableValueFailsItsCheck() {
+        ConfigVars stored = new ConfigVars(new java.util.TreeMap<>(Map.of("A", "1", "B", "x\0y")));
+        assertEquals("invalid_config_value", assertThrows(LaambdaException.class, stored::checkValues).code());
+    }
+
+    @Test
     void unsettingAKeyThatIsNotSetIsAnError() {
         Map<String, String> unset = new HashMap<>();
         unset.put("MISSING", null);

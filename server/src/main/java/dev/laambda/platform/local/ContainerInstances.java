@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -67,7 +68,8 @@ public final class ContainerInstances implements InstanceLauncher {
                 List.of(new ContainerSpec.Mount(codeDir, "/var/task", true),
                         new ContainerSpec.Mount(network.resolvConf(), "/etc/resolv.conf", true)),
                 spec.memoryMb() * MIB, 0, true, Map.of("/tmp", "rw,exec,size=512m,mode=1777"),
-                Optional.of("laambda-" + spec.functionName()), Optional.of(ContainerSpec.Sandbox.lambda(network.name())));
+                Optional.of("laambda-" + spec.functionName()), Optional.of(ContainerSpec.Sandbox.lambda(network.name())),
+                Set.copyOf(spec.environment().values()));
         return new ContainerProcess(Container.start(docker, container, output));
     }
 

@@ -1,5 +1,6 @@
 package dev.laambda.platform.local;
 
+import dev.laambda.OutputLimits;
 import dev.laambda.platform.FunctionSpec;
 import dev.laambda.platform.InvokeResult;
 import org.slf4j.Logger;
@@ -31,13 +32,16 @@ final class FunctionInstance implements AutoCloseable {
     private final FunctionSpec spec;
     private final RuntimeApiServer api;
     private final long startedNanos;
-    private final StringBuilder output = new StringBuilder();
+    private final InvocationOutput output = new InvocationOutput();
+    /** What the runtime printed before it first asked for an event; null until then. */
+    private volatile String initOutput;
     /** Starts the marker line awaitOutputDrained writes into the runtime's stdout; never in a function's output. */
     private static final String DRAIN_MARK = "\u0001laambda-output-drained-";
     private final java.util.concurrent.atomic.AtomicLong marks = new java.util.concurrent.atomic.AtomicLong();
     private volatile CompletableFuture<Void> drained;
     private volatile String expectedMark = "";
-    private RuntimeProcess process;
+    private final Object drainLock = new Object();
+    private volatile RuntimeProcess process;
     private boolean initReported;
     private volatile long lastUsedNanos = System.nanoTime();
     private volatile long linesRead;
@@ -51,6 +55,8 @@ final class FunctionInstance implements AutoCloseable {
     static FunctionInstance start(FunctionSpec spec, Path codeDir, InstanceLauncher launcher) {
         RuntimeApiServer api = RuntimeApiServer.start();
         FunctionInstance instance = new FunctionInstance(spec, api);
+        // Runs on the first `next`, before it is answered: the init phase's output is complete then.
+        api.firstPoll().thenRun(instance::endInit);
         try {
             instance.process = launcher.start(spec, codeDir, api.address(), instance::collect);
         } catch (RuntimeException e) {
@@ -79,10 +85,17 @@ final class FunctionInstance implements AutoCloseable {
     }
 
     private void append(String line) {
-        synchronized (output) {
-            output.append(line).append('\n');
-        }
+        output.add(line);
         linesRead++;
+    }
+
+    /**
+     * The runtime asked for its first event: what it printed so far (module-level prints, its runtime
+     * client's banner) is init output, which Lambda's log shows before the first START line.
+     */
+    private void endInit() {
+        awaitOutputDrained();
+        initOutput = output.take();
     }
 
     /** Runs one event; the instance is dead afterwards when it timed out or its runtime exited. */
@@ -90,10 +103,9 @@ final class FunctionInstance implements AutoCloseable {
         String requestId = UUID.randomUUID().toString();
         long start = System.nanoTime();
         long deadline = System.currentTimeMillis() + spec.timeoutS() * 1000L;
-        StringBuilder invocationLog = new StringBuilder();
-        line(invocationLog, "START RequestId: " + requestId + " Version: " + spec.releaseVersion());
-        synchronized (output) {
-            output.setLength(0);
+        boolean first = !initReported;
+        if (!first) {
+            output.reset();
         }
         Invocation invocation = new Invocation(requestId, payload, deadline,
                 "arn:aws:lambda:" + spec.region() + ":000000000000:function:" + spec.functionName(),
@@ -101,6 +113,7 @@ final class FunctionInstance implements AutoCloseable {
                         .replace("-", "").substring(0, 24) + ";Sampled=0", clientContext.orElse(null), null,
                 new CompletableFuture<>());
         InvokeResult result;
+        String timedOut = null;
         try {
             InvocationResult outcome = api.submit(invocation).get(spec.timeoutS() * 1000L, TimeUnit.MILLISECONDS);
             result = outcome instanceof InvocationResult.Failure failure
@@ -108,10 +121,9 @@ final class FunctionInstance implements AutoCloseable {
                     : new InvokeResult(((InvocationResult.Success) outcome).payload(), null, "", "");
         } catch (TimeoutException e) {
             close();
-            String message = String.format(Locale.ROOT, "%s %s Task timed out after %d.00 seconds", Instant.now(), requestId,
+            timedOut = String.format(Locale.ROOT, "%s %s Task timed out after %d.00 seconds", Instant.now(), requestId,
                     spec.timeoutS());
-            result = new InvokeResult(RuntimeApiServer.failure("Sandbox.Timedout", message).body(), "Unhandled", "", "");
-            output.append(message).append('\n');
+            result = new InvokeResult(RuntimeApiServer.failure("Sandbox.Timedout", timedOut).body(), "Unhandled", "", "");
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
@@ -120,8 +132,19 @@ final class FunctionInstance implements AutoCloseable {
         }
         double duration = (System.nanoTime() - start) / 1e6;
         awaitOutputDrained();
-        synchronized (output) {
-            invocationLog.append(output);
+        StringBuilder invocationLog = new StringBuilder();
+        if (first) {
+            // A runtime that never asked for an event printed only init output (its crash, say).
+            String init = initOutput;
+            invocationLog.append(init != null ? init : output.take());
+        }
+        line(invocationLog, "START RequestId: " + requestId + " Version: " + spec.releaseVersion());
+        invocationLog.append(output.take());
+        if (output.droppedBytes() > 0) {
+            line(invocationLog, OutputLimits.truncationMarker(output.droppedBytes()));
+        }
+        if (timedOut != null) {
+            line(invocationLog, timedOut);
         }
         line(invocationLog, "END RequestId: " + requestId);
         String report = String.format(Locale.ROOT, "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\t"
@@ -159,7 +182,15 @@ final class FunctionInstance implements AutoCloseable {
      * 2 ms instead (at most 20 ms).
      */
     private void awaitOutputDrained() {
-        long pid = process.pid();
+        synchronized (drainLock) {
+            awaitDrainedMark();
+        }
+    }
+
+    private void awaitDrainedMark() {
+        RuntimeProcess running = process;
+        // A runtime that polls before its launcher returned (a fast one in a container) has no pid yet here.
+        long pid = running == null ? -1 : running.pid();
         if (pid > 0) {
             String mark = DRAIN_MARK + marks.incrementAndGet();
             CompletableFuture<Void> done = new CompletableFuture<>();

@@ -1,15 +1,14 @@
 package dev.laambda.platform.local;
 
 import dev.laambda.Directories;
+import dev.laambda.OutputLines;
 import dev.laambda.platform.FunctionSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -74,12 +73,14 @@ public final class HostInstances implements InstanceLauncher {
 
         void pump(Consumer<String> output, String functionName) {
             Thread reader = new Thread(() -> {
-                try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = lines.readLine()) != null) {
-                        output.accept(line);
+                OutputLines lines = new OutputLines(output);
+                try (InputStream in = process.getInputStream()) {
+                    byte[] buffer = new byte[8192];
+                    int read;
+                    while ((read = in.read(buffer)) != -1) {
+                        lines.write(buffer, 0, read);
                     }
+                    lines.finish();
                 } catch (IOException e) {
                     log.debug("event=instance_output_closed function={}", functionName);
                 }

@@ -1,5 +1,7 @@
 package dev.laambda.platform.local;
 
+import dev.laambda.LaambdaException;
+import dev.laambda.ProcessEnvironment;
 import dev.laambda.platform.FunctionSpec;
 
 import java.time.Instant;
@@ -21,6 +23,10 @@ final class LambdaEnvironment {
      * ConfigVars refuses them).
      */
     static Map<String, String> of(FunctionSpec spec, String taskRoot, String runtimeDir, String runtimeApi, String tmp) {
+        // A release stored before config values were checked may still carry one no process can hold.
+        ProcessEnvironment.firstUnholdable(spec.environment()).ifPresent(key -> {
+            throw LaambdaException.conflict("invalid_config_value", ProcessEnvironment.unholdable(key));
+        });
         Map<String, String> env = new HashMap<>();
         env.put("PATH", PATH);
         env.put("LANG", "en_US.UTF-8");

@@ -1,5 +1,6 @@
 package dev.laambda.platform.local;
 
+import dev.laambda.OutputLimits;
 import dev.laambda.platform.FunctionLogLine;
 import dev.laambda.platform.FunctionLogs;
 import dev.laambda.platform.FunctionPlatform;
@@ -32,8 +33,8 @@ public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
     private final int concurrency;
     private final Duration queueWait;
     private final Map<String, InstancePool> pools = new ConcurrentHashMap<>();
-    /** Kept per function, like a CloudWatch log group: the last 10,000 lines of each. */
-    private final FunctionLogs logs = new FunctionLogs(10_000);
+    /** Kept per function, like a CloudWatch log group: the last 10,000 lines (at most 1 MB) of each. */
+    private final FunctionLogs logs = new FunctionLogs(10_000, OutputLimits.MAX_LOG_BYTES);
     private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "idle-instance-reaper");
         thread.setDaemon(true);
