@@ -30,6 +30,7 @@ final class FunctionInstance implements AutoCloseable {
 
     private final FunctionSpec spec;
     private final RuntimeApiServer api;
+    private final InstanceMemory.Hold memory;
     private final long startedNanos;
     private final StringBuilder output = new StringBuilder();
     /** Starts the marker line awaitOutputDrained writes into the runtime's stdout; never in a function's output. */
@@ -42,23 +43,36 @@ final class FunctionInstance implements AutoCloseable {
     private volatile long lastUsedNanos = System.nanoTime();
     private volatile long linesRead;
 
-    private FunctionInstance(FunctionSpec spec, RuntimeApiServer api) {
+    private FunctionInstance(FunctionSpec spec, RuntimeApiServer api, InstanceMemory.Hold memory) {
         this.spec = spec;
         this.api = api;
+        this.memory = memory;
         this.startedNanos = System.nanoTime();
     }
 
-    static FunctionInstance start(FunctionSpec spec, Path codeDir, InstanceLauncher launcher) {
-        RuntimeApiServer api = RuntimeApiServer.start();
-        FunctionInstance instance = new FunctionInstance(spec, api);
+    /** Starts an instance that owns {@code memory} from now on: it gives it back when it fails to start, ends or closes. */
+    static FunctionInstance start(FunctionSpec spec, Path codeDir, InstanceLauncher launcher, InstanceMemory.Hold memory) {
+        RuntimeApiServer api;
+        FunctionInstance instance;
+        try {
+            api = RuntimeApiServer.start();
+            instance = new FunctionInstance(spec, api, memory);
+        } catch (RuntimeException e) {
+            memory.close();
+            throw e;
+        }
         try {
             instance.process = launcher.start(spec, codeDir, api.address(), instance::collect);
         } catch (RuntimeException e) {
             api.close();
+            memory.close();
             throw e;
         }
-        instance.process.exit().thenAccept(status -> api.failAll(RuntimeApiServer.failure("Runtime.ExitError",
-                "Runtime exited with error: exit status " + status)));
+        instance.process.exit().thenAccept(status -> {
+            // A runtime that ended (crashed, killed at its memory limit) no longer uses its memory.
+            memory.close();
+            api.failAll(RuntimeApiServer.failure("Runtime.ExitError", "Runtime exited with error: exit status " + status));
+        });
         return instance;
     }
 
@@ -147,8 +161,12 @@ final class FunctionInstance implements AutoCloseable {
 
     @Override
     public void close() {
-        process.close();
-        api.close();
+        try {
+            process.close();
+            api.close();
+        } finally {
+            memory.close();
+        }
     }
 
     /**
