@@ -62,7 +62,7 @@ public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
 
     @Override
     public String description() {
-        return "local (instances: " + launcher.description() + ")";
+        return "local (instances: " + launcher.description() + "; instance memory " + memory.limitMb() + " MB)";
     }
 
     @Override
