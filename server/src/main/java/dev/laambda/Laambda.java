@@ -19,6 +19,7 @@ import dev.laambda.git.SshGitServer;
 import dev.laambda.release.Deployer;
 import dev.laambda.release.Invoker;
 import dev.laambda.platform.local.ArtifactUnpacker;
+import dev.laambda.platform.local.InstanceMemory;
 import dev.laambda.platform.local.LocalPlatform;
 import dev.laambda.platform.local.RuntimeLauncher;
 import dev.laambda.platform.local.ContainerInstances;
@@ -178,10 +179,11 @@ public final class Laambda implements AutoCloseable {
                 }
             });
             LocalPlatform platform = new LocalPlatform(new ArtifactUnpacker(artifactStore, config.unpackedDir()),
-                    instances(config, isolation, docker.engine(), network), config.functionConcurrency(), config.idleTimeout());
+                    instances(config, isolation, docker.engine(), network), config.functionConcurrency(),
+                    new InstanceMemory(config.instanceMemory() >> 20), config.idleTimeout());
             parts.add(0, platform);
             log.info("event=platform platform={}", platform.description());
-            Releases releases = new Releases(releaseRepository, cipher, platform);
+            Releases releases = new Releases(releaseRepository, cipher, platform, config.functionConcurrency());
             AppRepository appRepository = new AppRepository(database);
             Apps apps = new Apps(appRepository, users, releases, repos, platform, config.defaultRegion(), isolation);
 

@@ -36,7 +36,8 @@ public record ServerConfig(
         Optional<String> dockerHost,
         Egress functionEgress,
         String netfilterImage,
-        Map<String, String> imageSettings) {
+        Map<String, String> imageSettings,
+        long instanceMemory) {
 
     public static final String DATA = "LAAMBDA_DATA";
     public static final String HTTP_HOST = "LAAMBDA_HTTP_HOST";
@@ -54,6 +55,8 @@ public record ServerConfig(
     /** Disk a build's files may take: build directory, the app's build cache and its temporary files together. */
     public static final String BUILD_DISK = "LAAMBDA_BUILD_DISK";
     public static final String FUNCTION_CONCURRENCY = "LAAMBDA_FUNCTION_CONCURRENCY";
+    /** Memory all running function instances may take together, in bytes: past it invokes get 429, not swap. */
+    public static final String INSTANCE_MEMORY = "LAAMBDA_INSTANCE_MEMORY";
     public static final String IDLE_TIMEOUT = "LAAMBDA_IDLE_TIMEOUT";
     /** Where builds run: auto, docker, local (see TenantIsolation for what auto becomes and who may push then). */
     public static final String BUILDER = "LAAMBDA_BUILDER";
@@ -102,6 +105,11 @@ public record ServerConfig(
         Duration buildTimeout = duration(env, BUILD_TIMEOUT, Duration.ofMinutes(15), problems);
         long buildDisk = bytes(env, BUILD_DISK, 4L << 30, problems);
         Duration idleTimeout = duration(env, IDLE_TIMEOUT, Duration.ofMinutes(10), problems);
+        long instanceMemory = bytes(env, INSTANCE_MEMORY, defaultInstanceMemory(), problems);
+        if (instanceMemory < MIN_INSTANCE_MEMORY) {
+            problems.add(INSTANCE_MEMORY + " must hold at least one 128 MB instance: a size like 8g or 1536m (got '"
+                    + env.get(INSTANCE_MEMORY) + "')");
+        }
         int concurrency = 10;
         try {
             concurrency = Integer.parseInt(env.getOrDefault(FUNCTION_CONCURRENCY, "10").trim());
@@ -137,7 +145,16 @@ public record ServerConfig(
         }
         return new ServerConfig(dataDir, host, port, databaseUrl, masterKey, adminEmail, region, sshHost, sshPort, gitHost,
                 buildpacksDir, order, new BuildLimits(buildTimeout, buildDisk), concurrency, idleTimeout, builder, instances,
-                dockerHost, egress.orElse(Egress.INTERNET), netfilterImage, Map.copyOf(images));
+                dockerHost, egress.orElse(Egress.INTERNET), netfilterImage, Map.copyOf(images), instanceMemory);
+    }
+
+    private static final long MIN_INSTANCE_MEMORY = 128L << 20;
+
+    /** 75% of this machine's memory (a container's limit, where the server runs in one), leaving room for the server. */
+    private static long defaultInstanceMemory() {
+        long total = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getTotalMemorySize();
+        return Math.max(MIN_INSTANCE_MEMORY, total / 4 * 3);
     }
 
     /** Next to the server jar (a release or the Docker image), else in the source tree the jar was built in. */

@@ -34,6 +34,22 @@ class ServerConfigTest {
     }
 
     @Test
+    void instanceMemoryIsASizeAndDefaultsToThreeQuartersOfTheMachinesMemory() {
+        assertEquals(1536L << 20, ServerConfig.fromEnvironment(Map.of("HOME", "/h", ServerConfig.INSTANCE_MEMORY, "1536m"))
+                .instanceMemory());
+        long total = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getTotalMemorySize();
+        assertEquals(total / 4 * 3, ServerConfig.fromEnvironment(Map.of("HOME", "/h")).instanceMemory());
+        IllegalArgumentException notASize = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.fromEnvironment(Map.of(ServerConfig.INSTANCE_MEMORY, "plenty")));
+        assertTrue(notASize.getMessage().contains("LAAMBDA_INSTANCE_MEMORY must be a size like 4g"), notASize.getMessage());
+        IllegalArgumentException tooSmall = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.fromEnvironment(Map.of(ServerConfig.INSTANCE_MEMORY, "64m")));
+        assertTrue(tooSmall.getMessage().contains("LAAMBDA_INSTANCE_MEMORY must hold at least one 128 MB instance"),
+                tooSmall.getMessage());
+    }
+
+    @Test
     void aBadSettingStopsTheServerWithAMessageNamingIt() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ServerConfig.fromEnvironment(Map.of("LAAMBDA_HTTP_PORT", "eighty")));

@@ -138,11 +138,12 @@ final class BuildsCommands {
                 return 0;
             }
             List<List<String>> rows = new ArrayList<>();
-            rows.add(List.of("ENTRY", "FUNCTION", "HANDLER", "RUNTIME", "MEMORY", "TIMEOUT", "STATE", "INSTANCES"));
+            rows.add(List.of("ENTRY", "FUNCTION", "HANDLER", "RUNTIME", "MEMORY", "TIMEOUT", "CONCURRENCY", "STATE",
+                    "INSTANCES"));
             for (FormationEntry entry : entries) {
                 rows.add(List.of(entry.entry(), entry.functionName(), entry.handler(), entry.runtime(),
-                        entry.memoryMb() + " MB", entry.timeoutS() + " s", String.valueOf(entry.state()),
-                        instances(entry)));
+                        entry.memoryMb() + " MB", entry.timeoutS() + " s", ReleaseFormat.concurrency(entry),
+                        String.valueOf(entry.state()), instances(entry)));
             }
             context.printLines(Table.columns(rows));
             return 0;

@@ -36,9 +36,13 @@ final class Models {
                    List<FormationEntry> formation, List<String> configKeys) {
     }
 
-    /** {@code state} and the instance counts are only in the answer for the current functions. */
+    /**
+     * {@code reservedConcurrency} is null when the server's limit applies; {@code state} and the instance counts
+     * are only in the answer for the current functions.
+     */
     record FormationEntry(String entry, String handler, String functionName, Integer memoryMb, Integer timeoutS,
-                          String runtime, String state, Integer warmInstances, Integer busyInstances) {
+                          Integer reservedConcurrency, String runtime, String state, Integer warmInstances,
+                          Integer busyInstances) {
     }
 
     /** The answer to a config change: the new release and the config it carries. */

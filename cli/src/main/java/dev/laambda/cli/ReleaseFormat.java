@@ -74,7 +74,7 @@ final class ReleaseFormat {
         return fields;
     }
 
-    /** An entry on one line: handler, memory, timeout, runtime and the platform's function name. */
+    /** An entry on one line: handler, memory, timeout, reserved concurrency, runtime and the platform's function name. */
     static String describe(FormationEntry entry) {
         List<String> parts = new ArrayList<>();
         parts.add(text(entry.handler()));
@@ -84,6 +84,9 @@ final class ReleaseFormat {
         if (entry.timeoutS() != null) {
             parts.add(entry.timeoutS() + " s");
         }
+        if (entry.reservedConcurrency() != null) {
+            parts.add("concurrency " + concurrency(entry));
+        }
         if (entry.runtime() != null) {
             parts.add(entry.runtime());
         }
@@ -91,6 +94,12 @@ final class ReleaseFormat {
             parts.add("function " + entry.functionName());
         }
         return String.join(", ", parts);
+    }
+
+    /** An entry's reserved concurrency: "5", "0 (off)", or "default" when the server's limit applies. */
+    static String concurrency(FormationEntry entry) {
+        Integer reserved = entry.reservedConcurrency();
+        return reserved == null ? "default" : reserved == 0 ? "0 (off)" : String.valueOf(reserved);
     }
 
     private static String marker(Release release) {

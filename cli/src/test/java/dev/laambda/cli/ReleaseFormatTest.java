@@ -49,7 +49,9 @@ class ReleaseFormatTest {
     void releaseInfoListsItsFieldsAligned() {
         Release release = new Release(5, "rollback", "Rollback to v2", "active", null, "1a2b3c4",
                 "alice@example.com", "2026-11-23T10:00:00Z", 2, true,
-                List.of(new FormationEntry("web", "app.handler", "demo-web", 512, 30, "python3.12", null, null, null)),
+                List.of(new FormationEntry("web", "app.handler", "demo-web", 512, 30, null, "python3.12", null, null, null),
+                        new FormationEntry("jobs", "jobs.handler", "demo-jobs", 128, 900, 0, "python3.12", null, null,
+                                null)),
                 List.of("A", "B"));
 
         assertEquals(List.of(
@@ -61,7 +63,8 @@ class ReleaseFormatTest {
                 "Git sha:          1a2b3c4",
                 "Rolled back from: v2",
                 "Config vars:      A, B",
-                "Function web:     app.handler, 512 MB, 30 s, python3.12, function demo-web"),
+                "Function web:     app.handler, 512 MB, 30 s, python3.12, function demo-web",
+                "Function jobs:    jobs.handler, 128 MB, 900 s, concurrency 0 (off), python3.12, function demo-jobs"),
                 Table.fields(ReleaseFormat.fields(release)));
     }
 

@@ -11,7 +11,7 @@ import dev.laambda.store.Release;
 import dev.laambda.store.User;
 import io.javalin.http.Context;
 
-/** /api/v1/apps/{app}/formation: each Procfile entry's function and its memory and timeout. */
+/** /api/v1/apps/{app}/formation: each Procfile entry's function and its memory, timeout and reserved concurrency. */
 final class FormationApi {
 
     private final Apps apps;
@@ -33,18 +33,34 @@ final class FormationApi {
                 .toList());
     }
 
+    /**
+     * One change per call, each a resources release: {@code memory_mb}, {@code timeout_s} or
+     * {@code reserved_concurrency} (null clears it).
+     */
     void update(Context ctx) {
         App app = app(ctx);
         User user = Caller.of(ctx);
         String entry = ctx.pathParam("entry");
         JsonBody body = JsonBody.of(ctx, json);
-        Integer memory = body.optionalInt("memory_mb");
-        Integer timeout = body.optionalInt("timeout_s");
-        if ((memory == null) == (timeout == null)) {
-            throw LaambdaException.invalid("invalid_request", "Send exactly one of memory_mb or timeout_s.");
+        long fields = java.util.stream.Stream.of("memory_mb", "timeout_s", "reserved_concurrency").filter(body::has).count();
+        if (fields != 1) {
+            throw LaambdaException.invalid("invalid_request",
+                    "Send exactly one of memory_mb, timeout_s or reserved_concurrency (null clears it).");
         }
-        Release release = memory != null ? releases.setMemory(app, user, entry, memory)
-                : releases.setTimeout(app, user, entry, timeout);
+        Release release;
+        if (body.has("reserved_concurrency")) {
+            Integer concurrency = body.optionalInt("reserved_concurrency");
+            release = concurrency == null ? releases.clearReservedConcurrency(app, user, entry)
+                    : releases.setReservedConcurrency(app, user, entry, concurrency);
+        } else {
+            Integer memory = body.optionalInt("memory_mb");
+            Integer timeout = body.optionalInt("timeout_s");
+            if (memory == null && timeout == null) {
+                throw LaambdaException.invalid("invalid_request", "memory_mb and timeout_s must be whole numbers, not null.");
+            }
+            release = memory != null ? releases.setMemory(app, user, entry, memory)
+                    : releases.setTimeout(app, user, entry, timeout);
+        }
         Formation formation = Formation.fromJson(release.formationJson());
         Views.EntryView changed = Views.EntryView.of(formation.entries()).stream()
                 .filter(e -> e.entry().equals(entry)).findFirst().orElseThrow();

@@ -41,6 +41,11 @@ final class JsonBody {
         return ctx.body().isBlank() ? new JsonBody(mapper.createObjectNode()) : of(ctx, mapper);
     }
 
+    /** Whether the body names {@code field}, even as null. */
+    boolean has(String field) {
+        return node.has(field);
+    }
+
     String requiredText(String field) {
         String value = optionalText(field);
         if (value == null) {

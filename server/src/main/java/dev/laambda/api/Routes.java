@@ -88,8 +88,11 @@ public final class Routes {
 
         add(HandlerType.GET, API + "/apps/{app}/formation", "Functions of the current release", "formation", true, null,
                 200, formation::list);
-        add(HandlerType.PATCH, API + "/apps/{app}/formation/{entry}", "Set an entry's memory or timeout: a new release",
-                "formation", true, object(Map.of("memory_mb", integer(), "timeout_s", integer())), 200, formation::update);
+        add(HandlerType.PATCH, API + "/apps/{app}/formation/{entry}",
+                "Set an entry's memory, timeout or reserved concurrency (null clears it), one per call: a new release",
+                "formation", true, object(Map.of("memory_mb", integer(), "timeout_s", integer(),
+                        "reserved_concurrency", Map.of("type", "integer", "nullable", true, "minimum", 0))),
+                200, formation::update);
 
         add(HandlerType.GET, API + "/apps/{app}/builds", "Builds, newest first", "builds", true, null, 200,
                 buildsApi::list);

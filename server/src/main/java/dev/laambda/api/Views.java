@@ -84,21 +84,26 @@ final class Views {
         }
     }
 
-    /** A Procfile entry's function; {@code state} and the instance counts only where the platform was asked. */
-    record EntryView(String entry, String handler, String functionName, int memoryMb, int timeoutS, String runtime,
+    /**
+     * A Procfile entry's function; {@code reservedConcurrency} null when the server's limit applies; {@code state}
+     * and the instance counts only where the platform was asked.
+     */
+    record EntryView(String entry, String handler, String functionName, int memoryMb, int timeoutS,
+                     Integer reservedConcurrency, String runtime,
                      @JsonInclude(JsonInclude.Include.NON_NULL) String state,
                      @JsonInclude(JsonInclude.Include.NON_NULL) Integer warmInstances,
                      @JsonInclude(JsonInclude.Include.NON_NULL) Integer busyInstances) {
         static List<EntryView> of(Map<String, FormationEntry> entries) {
             return entries.entrySet().stream()
                     .map(e -> new EntryView(e.getKey(), e.getValue().handler(), e.getValue().functionName(),
-                            e.getValue().memoryMb(), e.getValue().timeoutS(), e.getValue().runtime(), null, null, null))
+                            e.getValue().memoryMb(), e.getValue().timeoutS(), e.getValue().reservedConcurrency(),
+                            e.getValue().runtime(), null, null, null))
                     .toList();
         }
 
         EntryView withStatus(FunctionStatus status) {
-            return new EntryView(entry, handler, functionName, memoryMb, timeoutS, runtime, status.state(),
-                    status.warmInstances(), status.busyInstances());
+            return new EntryView(entry, handler, functionName, memoryMb, timeoutS, reservedConcurrency, runtime,
+                    status.state(), status.warmInstances(), status.busyInstances());
         }
     }
 

@@ -44,8 +44,9 @@ public record Formation(SortedMap<String, FormationEntry> entries) {
     }
 
     /**
-     * The formation of a new deploy: one function per process type, named {app}-{entry}. Memory, timeout
-     * and event sources set on an entry of the same name carry over; new entries get Lambda-like defaults.
+     * The formation of a new deploy: one function per process type, named {app}-{entry}. Memory, timeout,
+     * reserved concurrency and event sources set on an entry of the same name carry over; new entries get
+     * Lambda-like defaults.
      */
     public static Formation forDeploy(String appName, Map<String, String> processTypes, String runtime, Formation previous) {
         TreeMap<String, FormationEntry> next = new TreeMap<>();
@@ -54,7 +55,8 @@ public record Formation(SortedMap<String, FormationEntry> entries) {
             next.put(entry, new FormationEntry(handler, appName + "-" + entry,
                     before == null ? FormationEntry.DEFAULT_MEMORY_MB : before.memoryMb(),
                     before == null ? FormationEntry.DEFAULT_TIMEOUT_S : before.timeoutS(),
-                    runtime, before == null ? List.of() : before.eventSources()));
+                    runtime, before == null ? List.of() : before.eventSources(),
+                    before == null ? null : before.reservedConcurrency()));
         });
         return new Formation(next);
     }

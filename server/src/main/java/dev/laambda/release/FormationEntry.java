@@ -1,12 +1,17 @@
 package dev.laambda.release;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.laambda.LaambdaException;
 
 import java.util.List;
 
-/** One Procfile entry of a release: the function it becomes and its resources. */
+/**
+ * One Procfile entry of a release: the function it becomes and its resources. {@code reservedConcurrency} is
+ * null unless set (`resource:concurrency`): then the server's own limit applies.
+ */
 public record FormationEntry(String handler, String functionName, int memoryMb, int timeoutS, String runtime,
-                             List<String> eventSources) {
+                             List<String> eventSources,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) Integer reservedConcurrency) {
 
     public static final int MIN_MEMORY_MB = 128;
     public static final int MAX_MEMORY_MB = 10240;
@@ -21,12 +26,17 @@ public record FormationEntry(String handler, String functionName, int memoryMb, 
 
     public FormationEntry withMemory(int memory) {
         checkMemory(memory);
-        return new FormationEntry(handler, functionName, memory, timeoutS, runtime, eventSources);
+        return new FormationEntry(handler, functionName, memory, timeoutS, runtime, eventSources, reservedConcurrency);
     }
 
     public FormationEntry withTimeout(int timeout) {
         checkTimeout(timeout);
-        return new FormationEntry(handler, functionName, memoryMb, timeout, runtime, eventSources);
+        return new FormationEntry(handler, functionName, memoryMb, timeout, runtime, eventSources, reservedConcurrency);
+    }
+
+    /** {@code concurrency} null clears it: back to the server's limit. */
+    public FormationEntry withReservedConcurrency(Integer concurrency) {
+        return new FormationEntry(handler, functionName, memoryMb, timeoutS, runtime, eventSources, concurrency);
     }
 
     public static void checkMemory(int memory) {
@@ -40,6 +50,14 @@ public record FormationEntry(String handler, String functionName, int memoryMb, 
         if (timeout < MIN_TIMEOUT_S || timeout > MAX_TIMEOUT_S) {
             throw LaambdaException.invalid("invalid_timeout", "Timeout must be between " + MIN_TIMEOUT_S + " and "
                     + MAX_TIMEOUT_S + " seconds (got " + timeout + ").");
+        }
+    }
+
+    /** {@code maximum}: the server's LAAMBDA_FUNCTION_CONCURRENCY, the most instances any function may run. */
+    public static void checkReservedConcurrency(int concurrency, int maximum) {
+        if (concurrency < 0 || concurrency > maximum) {
+            throw LaambdaException.invalid("invalid_concurrency", "Reserved concurrency must be between 0 and " + maximum
+                    + " instances on this server (got " + concurrency + "); 0 switches the function off.");
         }
     }
 }

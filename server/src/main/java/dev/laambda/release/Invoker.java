@@ -108,7 +108,8 @@ public final class Invoker {
         }
         FunctionSpec spec = new FunctionSpec(function.functionName(), function.handler(), function.runtime(),
                 function.memoryMb(), function.timeoutS(), release.artifactSha(), release.version(), app.region(),
-                config.config(release).values());
+                config.config(release).values(), function.reservedConcurrency() == null ? java.util.OptionalInt.empty()
+                : java.util.OptionalInt.of(function.reservedConcurrency()));
         return spec;
     }
 

@@ -22,11 +22,14 @@ public final class Releases {
     private final ReleaseRepository releases;
     private final ConfigCipher cipher;
     private final FunctionPlatform platform;
+    private final int maxConcurrency;
 
-    public Releases(ReleaseRepository releases, ConfigCipher cipher, FunctionPlatform platform) {
+    /** {@code maxConcurrency}: the server's LAAMBDA_FUNCTION_CONCURRENCY, the most a function may reserve. */
+    public Releases(ReleaseRepository releases, ConfigCipher cipher, FunctionPlatform platform, int maxConcurrency) {
         this.releases = releases;
         this.cipher = cipher;
         this.platform = platform;
+        this.maxConcurrency = maxConcurrency;
     }
 
     /** The first release of a new app: no code, no config. */
@@ -71,6 +74,19 @@ public final class Releases {
     public Release setTimeout(App app, User by, String entry, int timeoutS) {
         FormationEntry.checkTimeout(timeoutS);
         return changeFormation(app, by, entry, e -> e.withTimeout(timeoutS), "Set " + entry + " timeout to " + timeoutS + " s");
+    }
+
+    /** Lambda's PutFunctionConcurrency: at most {@code concurrency} instances of the entry's function at once. */
+    public Release setReservedConcurrency(App app, User by, String entry, int concurrency) {
+        FormationEntry.checkReservedConcurrency(concurrency, maxConcurrency);
+        return changeFormation(app, by, entry, e -> e.withReservedConcurrency(concurrency),
+                "Set " + entry + " concurrency to " + concurrency);
+    }
+
+    /** Lambda's DeleteFunctionConcurrency: the entry's function is back under the server's own limit. */
+    public Release clearReservedConcurrency(App app, User by, String entry) {
+        return changeFormation(app, by, entry, e -> e.withReservedConcurrency(null),
+                "Reset " + entry + " concurrency to the server default");
     }
 
     /** A deploy: the built artifact with the current config, and one function per process type. */

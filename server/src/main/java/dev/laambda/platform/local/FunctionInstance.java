@@ -31,6 +31,7 @@ final class FunctionInstance implements AutoCloseable {
 
     private final FunctionSpec spec;
     private final RuntimeApiServer api;
+    private final InstanceMemory.Hold memory;
     private final long startedNanos;
     private final InvocationOutput output = new InvocationOutput();
     /** What the runtime printed before it first asked for an event; null until then. */
@@ -46,25 +47,38 @@ final class FunctionInstance implements AutoCloseable {
     private volatile long lastUsedNanos = System.nanoTime();
     private volatile long linesRead;
 
-    private FunctionInstance(FunctionSpec spec, RuntimeApiServer api) {
+    private FunctionInstance(FunctionSpec spec, RuntimeApiServer api, InstanceMemory.Hold memory) {
         this.spec = spec;
         this.api = api;
+        this.memory = memory;
         this.startedNanos = System.nanoTime();
     }
 
-    static FunctionInstance start(FunctionSpec spec, Path codeDir, InstanceLauncher launcher) {
-        RuntimeApiServer api = RuntimeApiServer.start();
-        FunctionInstance instance = new FunctionInstance(spec, api);
+    /** Starts an instance that owns {@code memory} from now on: it gives it back when it fails to start, ends or closes. */
+    static FunctionInstance start(FunctionSpec spec, Path codeDir, InstanceLauncher launcher, InstanceMemory.Hold memory) {
+        RuntimeApiServer api;
+        FunctionInstance instance;
+        try {
+            api = RuntimeApiServer.start();
+            instance = new FunctionInstance(spec, api, memory);
+        } catch (RuntimeException e) {
+            memory.close();
+            throw e;
+        }
         // Runs on the first `next`, before it is answered: the init phase's output is complete then.
         api.firstPoll().thenRun(instance::endInit);
         try {
             instance.process = launcher.start(spec, codeDir, api.address(), instance::collect);
         } catch (RuntimeException e) {
             api.close();
+            memory.close();
             throw e;
         }
-        instance.process.exit().thenAccept(status -> api.failAll(RuntimeApiServer.failure("Runtime.ExitError",
-                "Runtime exited with error: exit status " + status)));
+        instance.process.exit().thenAccept(status -> {
+            // A runtime that ended (crashed, killed at its memory limit) no longer uses its memory.
+            memory.close();
+            api.failAll(RuntimeApiServer.failure("Runtime.ExitError", "Runtime exited with error: exit status " + status));
+        });
         return instance;
     }
 
@@ -170,8 +184,12 @@ final class FunctionInstance implements AutoCloseable {
 
     @Override
     public void close() {
-        process.close();
-        api.close();
+        try {
+            process.close();
+            api.close();
+        } finally {
+            memory.close();
+        }
     }
 
     /**

@@ -16,12 +16,15 @@ import java.util.function.Supplier;
 
 /**
  * The instances of one function of one release: a warm one is reused, more start while invocations
- * overlap (up to the concurrency limit), and past the limit a request waits briefly, then gets 429.
+ * overlap (up to the concurrency limit: the function's reserved concurrency, else the server's), and past the
+ * limit a request waits briefly, then gets 429. The most recently used idle instance is reused first, so the
+ * least recently used one is at the tail, where making room for memory stops it.
  */
 final class InstancePool implements AutoCloseable {
 
     private final FunctionSpec spec;
     private final Supplier<FunctionInstance> starter;
+    private final int concurrency;
     private final Semaphore slots;
     private final Duration queueWait;
     private final Deque<FunctionInstance> idle = new ArrayDeque<>();
@@ -31,15 +34,23 @@ final class InstancePool implements AutoCloseable {
     InstancePool(FunctionSpec spec, Supplier<FunctionInstance> starter, int concurrency, Duration queueWait) {
         this.spec = spec;
         this.starter = starter;
+        this.concurrency = concurrency;
         this.slots = new Semaphore(concurrency, true);
         this.queueWait = queueWait;
     }
 
     InvokeResult invoke(byte[] payload, Optional<String> clientContext) {
+        if (spec.reservedConcurrency().orElse(1) == 0) {
+            throw new LaambdaException(LaambdaException.Kind.TOO_MANY_REQUESTS, "TooManyRequestsException",
+                    "Rate Exceeded: " + spec.functionName() + " has a reserved concurrency of 0, so it takes no "
+                            + "invocations until that is raised or cleared.");
+        }
         try {
             if (!slots.tryAcquire(queueWait.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new LaambdaException(LaambdaException.Kind.TOO_MANY_REQUESTS, "TooManyRequestsException",
-                        "Rate Exceeded: " + spec.functionName() + " is at its concurrency limit; retry later.");
+                        "Rate Exceeded: " + spec.functionName() + " is at its "
+                                + (spec.reservedConcurrency().isPresent() ? "reserved concurrency" : "concurrency limit")
+                                + " (" + concurrency + " at once); retry later.");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -90,6 +101,27 @@ final class InstancePool implements AutoCloseable {
             });
         }
         stopping.forEach(FunctionInstance::close);
+    }
+
+    /** The idle instance used longest ago, or null; it may be taken before the caller stops it. */
+    synchronized FunctionInstance leastRecentlyUsedIdle() {
+        return idle.peekLast();
+    }
+
+    /** Stops {@code instance} if it is still idle here; false when an invocation took it first. */
+    boolean stopIdle(FunctionInstance instance) {
+        boolean removed;
+        synchronized (this) {
+            removed = idle.remove(instance);
+        }
+        if (removed) {
+            instance.close();
+        }
+        return removed;
+    }
+
+    String functionName() {
+        return spec.functionName();
     }
 
     synchronized int idleCount() {

@@ -1,6 +1,8 @@
 package dev.laambda.platform.local;
 
 import dev.laambda.OutputLimits;
+import dev.laambda.LaambdaException;
+import dev.laambda.ServerConfig;
 import dev.laambda.platform.FunctionLogLine;
 import dev.laambda.platform.FunctionLogs;
 import dev.laambda.platform.FunctionPlatform;
@@ -12,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +34,7 @@ public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
     private final ArtifactUnpacker unpacker;
     private final InstanceLauncher launcher;
     private final int concurrency;
+    private final InstanceMemory memory;
     private final Duration queueWait;
     private final Map<String, InstancePool> pools = new ConcurrentHashMap<>();
     /** Kept per function, like a CloudWatch log group: the last 10,000 lines (at most 1 MB) of each. */
@@ -41,10 +45,16 @@ public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
         return thread;
     });
 
-    public LocalPlatform(ArtifactUnpacker unpacker, InstanceLauncher launcher, int concurrency, Duration idleTimeout) {
+    /**
+     * {@code concurrency}: instances one function may run at once, unless it reserves fewer; {@code memory}: what
+     * all instances together may take.
+     */
+    public LocalPlatform(ArtifactUnpacker unpacker, InstanceLauncher launcher, int concurrency, InstanceMemory memory,
+                         Duration idleTimeout) {
         this.unpacker = unpacker;
         this.launcher = launcher;
         this.concurrency = concurrency;
+        this.memory = memory;
         this.queueWait = Duration.ofSeconds(2);
         long every = Math.max(1, Math.min(idleTimeout.toSeconds(), 60));
         reaper.scheduleAtFixedRate(() -> pools.values().forEach(pool -> pool.stopIdle(idleTimeout)), every, every,
@@ -53,7 +63,7 @@ public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
 
     @Override
     public String description() {
-        return "local (instances: " + launcher.description() + ")";
+        return "local (instances: " + launcher.description() + "; instance memory " + memory.limitMb() + " MB)";
     }
 
     @Override
@@ -127,8 +137,8 @@ public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
         if (existing != null) {
             return existing;
         }
-        InstancePool pool = new InstancePool(function, () -> FunctionInstance.start(function,
-                unpacker.unpacked(function.artifactSha()), launcher), concurrency, queueWait);
+        int limit = Math.min(function.reservedConcurrency().orElse(concurrency), concurrency);
+        InstancePool pool = new InstancePool(function, () -> startInstance(function), limit, queueWait);
         String prefix = function.functionName() + "@";
         boolean newer = pools.keySet().stream().filter(k -> k.startsWith(prefix))
                 .anyMatch(k -> Integer.parseInt(k.substring(prefix.length())) > function.releaseVersion());
@@ -146,6 +156,66 @@ public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
         pools.put(key, pool);
         log.info("event=function_release_live function={} version={}", function.functionName(), function.releaseVersion());
         return pool;
+    }
+
+    private FunctionInstance startInstance(FunctionSpec function) {
+        java.nio.file.Path code = unpacker.unpacked(function.artifactSha());
+        return FunctionInstance.start(function, code, launcher, holdMemory(function));
+    }
+
+    /**
+     * Memory for one more instance of {@code function}. When it does not fit, idle instances of any function
+     * stop, least recently used first, as Lambda reclaims idle capacity; when that is not enough, 429.
+     */
+    private InstanceMemory.Hold holdMemory(FunctionSpec function) {
+        int megabytes = function.memoryMb();
+        if (megabytes <= memory.limitMb()) {
+            Optional<InstanceMemory.Hold> hold;
+            while ((hold = memory.tryHold(megabytes)).isEmpty()) {
+                if (!stopLeastRecentlyUsedIdle()) {
+                    break;
+                }
+            }
+            if (hold.isPresent()) {
+                return hold.get();
+            }
+        }
+        long inUse = memory.inUseMb();
+        log.warn("event=invoke_refused reason=instance_memory function={} memory_mb={} in_use_mb={}",
+                function.functionName(), megabytes, inUse);
+        String why = megabytes > memory.limitMb()
+                ? String.format(Locale.ROOT, "a %d MB instance of %s is larger than this server's instance memory "
+                        + "(%s=%d MB): lower its memory", megabytes, function.functionName(), ServerConfig.INSTANCE_MEMORY,
+                        memory.limitMb())
+                : String.format(Locale.ROOT, "starting another %d MB instance of %s would pass this server's instance "
+                        + "memory (%s=%d MB, %d MB in use); retry later", megabytes, function.functionName(),
+                        ServerConfig.INSTANCE_MEMORY, memory.limitMb(), inUse);
+        throw new LaambdaException(LaambdaException.Kind.TOO_MANY_REQUESTS, "TooManyRequestsException",
+                "Rate Exceeded: " + why + ".");
+    }
+
+    /** Stops the idle instance used longest ago, of any function; false when no instance is idle. */
+    private boolean stopLeastRecentlyUsedIdle() {
+        InstancePool oldestPool = null;
+        FunctionInstance oldest = null;
+        long oldestIdle = -1;
+        for (InstancePool pool : pools.values()) {
+            FunctionInstance candidate = pool.leastRecentlyUsedIdle();
+            long idle = candidate == null ? -1 : candidate.idleNanos();
+            if (candidate != null && idle > oldestIdle) {
+                oldestPool = pool;
+                oldest = candidate;
+                oldestIdle = idle;
+            }
+        }
+        if (oldest == null) {
+            return false;
+        }
+        if (oldestPool.stopIdle(oldest)) {
+            log.info("event=idle_instance_stopped reason=instance_memory function={} idle_ms={}",
+                    oldestPool.functionName(), oldestIdle / 1_000_000);
+        }
+        return true;
     }
 
     private static String key(String functionName, int version) {
