@@ -106,12 +106,20 @@ public final class Laambda implements AutoCloseable {
         HostInstances host = new HostInstances(new RuntimeLauncher(config.buildpacksDir(), config.runtimesDir()));
         return switch (config.instances()) {
             case "process" -> host;
-            case "container" -> new ContainerInstances(docker.engine().orElseThrow(() -> new IllegalStateException(
-                    ServerConfig.INSTANCES + "=container, but there is " + docker.description())),
-                    new RunImages(config.imageSettings()));
-            default -> docker.engine().<InstanceLauncher>map(engine -> new ContainerInstances(engine,
-                    new RunImages(config.imageSettings()))).orElse(host);
+            case "container" -> containers(config, docker.engine().orElseThrow(() -> new IllegalStateException(
+                    ServerConfig.INSTANCES + "=container, but there is " + docker.description())));
+            default -> docker.engine().<InstanceLauncher>map(engine -> containers(config, engine)).orElse(host);
         };
+    }
+
+    /** Container instances, which cannot start without the runtime relay: refused in one line if it is missing. */
+    private static ContainerInstances containers(ServerConfig config, DockerEngine engine) {
+        if (!java.nio.file.Files.isRegularFile(config.runtimeRelay())) {
+            throw new IllegalArgumentException("Function containers need the runtime relay, and " + config.runtimeRelay()
+                    + " is missing: run scripts/build-runtime-relay or set " + ServerConfig.RUNTIME_RELAY + ".");
+        }
+        return new ContainerInstances(engine, new RunImages(config.imageSettings()), config.runtimeRelay(),
+                config.runtimeApiDir());
     }
 
     /** Builds in containers or as host processes, as LAAMBDA_BUILDER says (auto: Docker when it answers). */

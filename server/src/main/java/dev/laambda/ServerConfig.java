@@ -32,7 +32,8 @@ public record ServerConfig(
         Duration idleTimeout,
         String builder,
         String instances,
-        Map<String, String> imageSettings) {
+        Map<String, String> imageSettings,
+        Path runtimeRelay) {
 
     public static final String DATA = "LAAMBDA_DATA";
     public static final String HTTP_HOST = "LAAMBDA_HTTP_HOST";
@@ -55,6 +56,8 @@ public record ServerConfig(
     public static final String BUILDER = "LAAMBDA_BUILDER";
     /** How function instances run: auto (containers when Docker answers, else processes), container, process. */
     public static final String INSTANCES = "LAAMBDA_INSTANCES";
+    /** The runtime relay binary function containers start with (scripts/build-runtime-relay builds it). */
+    public static final String RUNTIME_RELAY = "LAAMBDA_RUNTIME_RELAY";
 
     /** Reads and validates all settings; throws with every problem listed, each naming its setting. */
     public static ServerConfig fromEnvironment(Map<String, String> env) {
@@ -116,12 +119,15 @@ public record ServerConfig(
                 images.put(name, value.strip());
             }
         });
+        // Checked when instances start as containers (Laambda.instances): process mode needs no relay.
+        Path runtimeRelay = nonBlank(env.get(RUNTIME_RELAY)).map(Path::of).orElseGet(ServerConfig::bundledRuntimeRelay)
+                .toAbsolutePath().normalize();
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Invalid server settings: " + String.join("; ", problems));
         }
         return new ServerConfig(dataDir, host, port, databaseUrl, masterKey, adminEmail, region, sshHost, sshPort, gitHost,
                 buildpacksDir, order, new BuildLimits(buildTimeout, buildDisk), concurrency, idleTimeout, builder, instances,
-                Map.copyOf(images));
+                Map.copyOf(images), runtimeRelay);
     }
 
     /** Next to the server jar (a release or the Docker image), else in the source tree the jar was built in. */
@@ -138,6 +144,21 @@ public record ServerConfig(
             // Fall through to the working directory.
         }
         return Path.of("buildpacks");
+    }
+
+    /** Next to the server jar (a release or the Docker image), else where scripts/build-runtime-relay writes it. */
+    private static Path bundledRuntimeRelay() {
+        try {
+            Path jarDir = Path.of(ServerConfig.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
+            for (Path candidate : List.of(jarDir.resolve("runtime-relay"), jarDir.resolve("../../runtime-relay/build/runtime-relay"))) {
+                if (Files.isRegularFile(candidate)) {
+                    return candidate;
+                }
+            }
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            // Fall through to the working directory.
+        }
+        return Path.of("runtime-relay", "build", "runtime-relay");
     }
 
     /** Seconds, or a number with s, m or h: 900, 900s, 15m, 1h. */
@@ -219,6 +240,11 @@ public record ServerConfig(
 
     public Path runtimesDir() {
         return dataDir.resolve("runtimes");
+    }
+
+    /** One directory per container instance, holding the Unix socket of its Runtime API. */
+    public Path runtimeApiDir() {
+        return dataDir.resolve("runtime-api");
     }
 
     public Path sshHostKeyFile() {

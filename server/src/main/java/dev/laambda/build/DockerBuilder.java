@@ -93,7 +93,7 @@ public final class DockerBuilder implements Builder {
                     List.of("/buildpacks/" + buildpack.name() + "/bin/compile"), List.of("/tmp/build", "/tmp/cache", "/tmp/env"),
                     env, owner(buildDir), "/tmp/build", mounts, BUILD_MEMORY_BYTES,
                     Runtime.getRuntime().availableProcessors() * 1_000_000_000L, true, Map.of(),
-                    Optional.of("laambda-build"));
+                    Optional.of("laambda-build"), "host");
             run(spec, buildpack, List.of(buildDir, cacheDir, tmp.path()), recent);
         }
     }

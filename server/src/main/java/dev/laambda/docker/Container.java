@@ -48,7 +48,7 @@ public final class Container implements AutoCloseable {
     public static Container start(DockerEngine engine, ContainerSpec spec, Consumer<String> output) {
         DockerClient client = engine.client();
         HostConfig host = HostConfig.newHostConfig()
-                .withNetworkMode("host")
+                .withNetworkMode(spec.network())
                 // Its own cgroup namespace, as `docker run` gives on cgroup v2: the function sees its own limits.
                 .withCgroupnsMode("private")
                 .withReadonlyRootfs(spec.readOnlyRoot())

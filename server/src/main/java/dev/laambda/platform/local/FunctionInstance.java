@@ -49,10 +49,10 @@ final class FunctionInstance implements AutoCloseable {
     }
 
     static FunctionInstance start(FunctionSpec spec, Path codeDir, InstanceLauncher launcher) {
-        RuntimeApiServer api = RuntimeApiServer.start();
+        RuntimeApiServer api = launcher.openRuntimeApi();
         FunctionInstance instance = new FunctionInstance(spec, api);
         try {
-            instance.process = launcher.start(spec, codeDir, api.address(), instance::collect);
+            instance.process = launcher.start(spec, codeDir, api, instance::collect);
         } catch (RuntimeException e) {
             api.close();
             throw e;
