@@ -1,6 +1,7 @@
 package dev.laambda.platform.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.laambda.Directories;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.AbstractConnector;
@@ -16,8 +17,6 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.laambda.Directories;
 
 import java.io.IOException;
 import java.io.InputStream;
