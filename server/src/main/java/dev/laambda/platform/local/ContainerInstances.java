@@ -94,7 +94,9 @@ public final class ContainerInstances implements InstanceLauncher {
     /** A Unix socket in a directory of its own, which only this instance's container will have mounted. */
     @Override
     public RuntimeApiServer openRuntimeApi() {
-        return RuntimeApiServer.onSocketIn(runtimeApiDir.resolve(UUID.randomUUID().toString().replace("-", "").substring(0, 16)));
+        // A short name: a Unix socket's path has at most 107 bytes.
+        String name = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        return RuntimeApiServer.onSocketIn(runtimeApiDir.resolve(name));
     }
 
     @Override
@@ -102,7 +104,8 @@ public final class ContainerInstances implements InstanceLauncher {
         RunImages.Image image = runImage(spec.runtime(), spec.environment());
         Path socketDir = api.socketDirectory().orElseThrow(() -> new IllegalArgumentException(
                 "A container reaches its Runtime API through a socket directory"));
-        List<String> command = new ArrayList<>(List.of("-socket", SOCKET_DIR + "/" + RuntimeApiServer.SOCKET_NAME, "--"));
+        List<String> command = new ArrayList<>(List.of("-listen", RUNTIME_API,
+                "-socket", SOCKET_DIR + "/" + RuntimeApiServer.SOCKET_NAME, "--"));
         if (spec.runtime().startsWith("provided")) {
             // provided.* runtimes start the app's own bootstrap.
             command.add("/var/task/bootstrap");
