@@ -128,7 +128,8 @@ public final class Laambda implements AutoCloseable {
     private static InstanceLauncher instances(ServerConfig config, TenantIsolation isolation, Optional<DockerEngine> docker,
                                               Optional<FunctionNetwork> network) {
         if (isolation.instancesInContainers()) {
-            return new ContainerInstances(docker.orElseThrow(), new RunImages(config.imageSettings()), network.orElseThrow());
+            return new ContainerInstances(docker.orElseThrow(), new RunImages(config.imageSettings()), network.orElseThrow(),
+                    config.runtimeRelay(), config.runtimeApiDir());
         }
         return new HostInstances(new RuntimeLauncher(config.buildpacksDir(), config.runtimesDir()));
     }

@@ -37,7 +37,8 @@ public record ServerConfig(
         Egress functionEgress,
         String netfilterImage,
         Map<String, String> imageSettings,
-        long instanceMemory) {
+        long instanceMemory,
+        Path runtimeRelay) {
 
     public static final String DATA = "LAAMBDA_DATA";
     public static final String HTTP_HOST = "LAAMBDA_HTTP_HOST";
@@ -68,6 +69,8 @@ public record ServerConfig(
     public static final String FUNCTION_EGRESS = "LAAMBDA_FUNCTION_EGRESS";
     /** The image with iptables that sets the function network's firewall on the engine's host. */
     public static final String NETFILTER_IMAGE = "LAAMBDA_NETFILTER_IMAGE";
+    /** The runtime relay binary function containers start with (scripts/build-runtime-relay builds it). */
+    public static final String RUNTIME_RELAY = "LAAMBDA_RUNTIME_RELAY";
 
     /** Reads and validates all settings; throws with every problem listed, each naming its setting. */
     public static ServerConfig fromEnvironment(Map<String, String> env) {
@@ -140,12 +143,16 @@ public record ServerConfig(
                 images.put(name, value.strip());
             }
         });
+        // Checked when instances start as containers (Laambda.instances): process mode needs no relay.
+        Path runtimeRelay = nonBlank(env.get(RUNTIME_RELAY)).map(Path::of).orElseGet(ServerConfig::bundledRuntimeRelay)
+                .toAbsolutePath().normalize();
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Invalid server settings: " + String.join("; ", problems));
         }
         return new ServerConfig(dataDir, host, port, databaseUrl, masterKey, adminEmail, region, sshHost, sshPort, gitHost,
                 buildpacksDir, order, new BuildLimits(buildTimeout, buildDisk), concurrency, idleTimeout, builder, instances,
-                dockerHost, egress.orElse(Egress.INTERNET), netfilterImage, Map.copyOf(images), instanceMemory);
+                dockerHost, egress.orElse(Egress.INTERNET), netfilterImage, Map.copyOf(images), instanceMemory,
+                runtimeRelay);
     }
 
     private static final long MIN_INSTANCE_MEMORY = 128L << 20;
@@ -171,6 +178,21 @@ public record ServerConfig(
             // Fall through to the working directory.
         }
         return Path.of("buildpacks");
+    }
+
+    /** Next to the server jar (a release or the Docker image), else where scripts/build-runtime-relay writes it. */
+    private static Path bundledRuntimeRelay() {
+        try {
+            Path jarDir = Path.of(ServerConfig.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
+            for (Path candidate : List.of(jarDir.resolve("runtime-relay"), jarDir.resolve("../../runtime-relay/build/runtime-relay"))) {
+                if (Files.isRegularFile(candidate)) {
+                    return candidate;
+                }
+            }
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            // Fall through to the working directory.
+        }
+        return Path.of("runtime-relay", "build", "runtime-relay");
     }
 
     /** Seconds, or a number with s, m or h: 900, 900s, 15m, 1h. */
@@ -257,6 +279,11 @@ public record ServerConfig(
 
     public Path runtimesDir() {
         return dataDir.resolve("runtimes");
+    }
+
+    /** One directory per container instance, holding the Unix socket of its Runtime API. */
+    public Path runtimeApiDir() {
+        return dataDir.resolve("runtime-api");
     }
 
     public Path sshHostKeyFile() {

@@ -29,6 +29,7 @@ public final class DockerEngine {
     private final String version;
     private final String owner;
     private final Set<String> imagesSeen = ConcurrentHashMap.newKeySet();
+    private final Map<String, List<String>> entrypoints = new ConcurrentHashMap<>();
 
     private DockerEngine(DockerClient client, String host, String version, String owner) {
         this.client = client;
@@ -116,6 +117,14 @@ public final class DockerEngine {
             throw new LaambdaException(LaambdaException.Kind.UNAVAILABLE, "docker_unavailable", "Docker engine at " + host
                     + " did not answer (" + firstLine(e) + "): start it (scripts/docker-engine) and push again.");
         }
+    }
+
+    /** The image's own entry point (its ENTRYPOINT), empty when it has none. */
+    public List<String> entrypoint(String image) {
+        return entrypoints.computeIfAbsent(image, name -> {
+            String[] entrypoint = client.inspectImageCmd(name).exec().getConfig().getEntrypoint();
+            return entrypoint == null ? List.of() : List.of(entrypoint);
+        });
     }
 
     /** An engine error in one line (no container's environment is involved: nothing to hide). */

@@ -225,6 +225,14 @@ class ContainerPushTest {
         assertEquals(releases, api.get("/api/v1/apps/norun/releases").json().size(), "nothing released");
     }
 
+    @Test
+    void aServerWithoutTheRuntimeRelayRefusesToRunFunctionsInContainers() {
+        IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TestServer.start(Map.of(ServerConfig.INSTANCES, "container", ServerConfig.RUNTIME_RELAY, "/nonexistent/relay")));
+        assertEquals("Function containers need the runtime relay, and /nonexistent/relay is missing: run "
+                + "scripts/build-runtime-relay or set LAAMBDA_RUNTIME_RELAY.", refused.getMessage());
+    }
+
     /** Pushes every repo at the same moment (round 2 pushes a new commit of each). */
     private static Map<String, TestGit.Result> pushAtOnce(Map<String, Path> repos, int round) throws Exception {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(repos.size());

@@ -1,16 +1,25 @@
 package dev.laambda.platform.local;
 
+import dev.laambda.Directories;
 import dev.laambda.docker.Container;
 import dev.laambda.docker.ContainerSpec;
 import dev.laambda.docker.DockerEngine;
 import dev.laambda.docker.FunctionNetwork;
 import dev.laambda.platform.FunctionSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -18,22 +27,56 @@ import java.util.function.Consumer;
  * Function instances as containers of the runtime's run image, as Lambda runs them: code read-only at
  * /var/task, a writable /tmp of 512 MB, the function's memory as the container's limit, a non-root
  * user, and Lambda's sandbox around it all: the isolated function network, no capabilities, no privilege
- * gain, 1024 processes and open files (see ContainerSpec.Sandbox).
+ * gain, 1024 processes and open files (see ContainerSpec.Sandbox). The runtime reaches its Runtime API at
+ * 127.0.0.1:9001, as on Lambda: the runtime relay (the container's entrypoint, mounted read-only) pipes
+ * that port to a Unix socket in a directory mounted into this container alone, on which the server
+ * answers for this instance.
  */
 public final class ContainerInstances implements InstanceLauncher {
+
+    private static final Logger log = LoggerFactory.getLogger(ContainerInstances.class);
 
     /** Lambda's sandbox user (sbx_user1051). */
     private static final String USER = "993:990";
     private static final long MIB = 1024L * 1024L;
+    /** Where Lambda's runtimes find the Runtime API, inside the instance's own network namespace. */
+    static final String RUNTIME_API = "127.0.0.1:9001";
+    private static final String RELAY = "/var/laambda/runtime-relay";
+    private static final String SOCKET_DIR = "/var/laambda/runtime-api";
 
     private final DockerEngine docker;
     private final RunImages images;
     private final FunctionNetwork network;
+    private final Path relay;
+    private final Path runtimeApiDir;
 
-    public ContainerInstances(DockerEngine docker, RunImages images, FunctionNetwork network) {
+    /**
+     * @param relay the runtime relay binary (scripts/build-runtime-relay builds it)
+     * @param runtimeApiDir where each instance's socket directory is made: closed to every other user, and
+     *                      emptied here of those a server that did not stop cleanly left behind
+     */
+    public ContainerInstances(DockerEngine docker, RunImages images, FunctionNetwork network, Path relay,
+                              Path runtimeApiDir) {
         this.docker = docker;
         this.images = images;
         this.network = network;
+        this.relay = relay;
+        this.runtimeApiDir = runtimeApiDir;
+        try {
+            if (Files.isDirectory(runtimeApiDir)) {
+                try (var leftovers = Files.list(runtimeApiDir)) {
+                    List<Path> dirs = leftovers.toList();
+                    dirs.forEach(Directories::deleteTree);
+                    if (!dirs.isEmpty()) {
+                        log.warn("event=leftover_runtime_api_sockets_removed count={}", dirs.size());
+                    }
+                }
+            }
+            Files.createDirectories(runtimeApiDir);
+            Files.setPosixFilePermissions(runtimeApiDir, PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not prepare " + runtimeApiDir + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -54,19 +97,38 @@ public final class ContainerInstances implements InstanceLauncher {
         return image;
     }
 
+    /** A Unix socket in a directory of its own, which only this instance's container will have mounted. */
     @Override
-    public RuntimeProcess start(FunctionSpec spec, Path codeDir, String runtimeApi, Consumer<String> output) {
+    public RuntimeApiServer openRuntimeApi() {
+        // A short name: a Unix socket's path has at most 107 bytes.
+        String name = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        return RuntimeApiServer.onSocketIn(runtimeApiDir.resolve(name));
+    }
+
+    @Override
+    public RuntimeProcess start(FunctionSpec spec, Path codeDir, RuntimeApiServer api, Consumer<String> output) {
         RunImages.Image image = runImage(spec.runtime(), spec.environment());
-        // provided.* runtimes start the app's own bootstrap; the others the image's entry point, which
-        // starts the language's runtime interface client for the handler (as AWS's base images do).
-        boolean provided = spec.runtime().startsWith("provided");
-        ContainerSpec container = new ContainerSpec(image.name(),
-                provided ? List.of("/var/task/bootstrap") : List.of(),
-                provided ? List.of() : List.of(spec.handler()),
-                LambdaEnvironment.of(spec, "/var/task", "/var/runtime", runtimeApi, "/tmp"),
+        Path socketDir = api.socketDirectory().orElseThrow(() -> new IllegalArgumentException(
+                "A container reaches its Runtime API through a socket directory"));
+        List<String> command = new ArrayList<>(List.of("-listen", RUNTIME_API,
+                "-socket", SOCKET_DIR + "/" + RuntimeApiServer.SOCKET_NAME, "--"));
+        if (spec.runtime().startsWith("provided")) {
+            // provided.* runtimes start the app's own bootstrap.
+            command.add("/var/task/bootstrap");
+        } else {
+            // The others the image's entry point, which starts the language's runtime interface client for the
+            // handler (as AWS's base images do).
+            List<String> entrypoint = docker.entrypoint(image.name());
+            command.addAll(entrypoint.isEmpty() ? List.of("/lambda-entrypoint.sh") : entrypoint);
+            command.add(spec.handler());
+        }
+        ContainerSpec container = new ContainerSpec(image.name(), List.of(RELAY), command,
+                LambdaEnvironment.of(spec, "/var/task", "/var/runtime", RUNTIME_API, "/tmp"),
                 USER, "/var/task",
                 List.of(new ContainerSpec.Mount(codeDir, "/var/task", true),
-                        new ContainerSpec.Mount(network.resolvConf(), "/etc/resolv.conf", true)),
+                        new ContainerSpec.Mount(network.resolvConf(), "/etc/resolv.conf", true),
+                        new ContainerSpec.Mount(relay, RELAY, true),
+                        new ContainerSpec.Mount(socketDir, SOCKET_DIR, true)),
                 spec.memoryMb() * MIB, 0, true, Map.of("/tmp", "rw,exec,size=512m,mode=1777"),
                 Optional.of("laambda-" + spec.functionName()), Optional.of(ContainerSpec.Sandbox.lambda(network.name())),
                 Set.copyOf(spec.environment().values()));

@@ -59,7 +59,7 @@ final class FunctionInstance implements AutoCloseable {
         RuntimeApiServer api;
         FunctionInstance instance;
         try {
-            api = RuntimeApiServer.start();
+            api = launcher.openRuntimeApi();
             instance = new FunctionInstance(spec, api, memory);
         } catch (RuntimeException e) {
             memory.close();
@@ -68,7 +68,7 @@ final class FunctionInstance implements AutoCloseable {
         // Runs on the first `next`, before it is answered: the init phase's output is complete then.
         api.firstPoll().thenRun(instance::endInit);
         try {
-            instance.process = launcher.start(spec, codeDir, api.address(), instance::collect);
+            instance.process = launcher.start(spec, codeDir, api, instance::collect);
         } catch (RuntimeException e) {
             api.close();
             memory.close();

@@ -36,8 +36,14 @@ public final class HostInstances implements InstanceLauncher {
         launcher.checkRuntime(runtime);
     }
 
+    /** A loopback port: any process on this host can reach it, as any can reach the function's own files. */
     @Override
-    public RuntimeProcess start(FunctionSpec spec, Path codeDir, String runtimeApi, Consumer<String> output) {
+    public RuntimeApiServer openRuntimeApi() {
+        return RuntimeApiServer.start();
+    }
+
+    @Override
+    public RuntimeProcess start(FunctionSpec spec, Path codeDir, RuntimeApiServer api, Consumer<String> output) {
         RuntimeLauncher.Launch launch = launcher.launch(spec.runtime(), spec.handler(), codeDir);
         Path tmp = null;
         try {
@@ -45,7 +51,7 @@ public final class HostInstances implements InstanceLauncher {
             ProcessBuilder builder = new ProcessBuilder(launch.command()).directory(codeDir.toFile()).redirectErrorStream(true);
             Map<String, String> env = builder.environment();
             env.clear();
-            env.putAll(LambdaEnvironment.of(spec, codeDir.toString(), codeDir.toString(), runtimeApi, tmp.toString()));
+            env.putAll(LambdaEnvironment.of(spec, codeDir.toString(), codeDir.toString(), api.address(), tmp.toString()));
             env.putAll(launch.environment());
             HostProcess process = new HostProcess(builder.start(), tmp);
             process.pump(output, spec.functionName());

@@ -1,27 +1,43 @@
 package dev.laambda.platform.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.laambda.Directories;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,6 +45,10 @@ import java.util.regex.Pattern;
  * Laambda's implementation of the AWS Lambda Runtime API, version 2018-06-01, for one function
  * instance: the runtime interface client inside the instance long-polls `next` for events and posts
  * each outcome back. Names, headers and status codes follow AWS's documentation exactly.
+ *
+ * <p>It listens where only its instance can reach it: a Unix socket in a directory mounted into that
+ * instance's container alone ({@link #onSocketIn}), or, for runtimes that are host processes (no
+ * isolation between apps), a free loopback port ({@link #start}).
  */
 public final class RuntimeApiServer implements AutoCloseable {
 
@@ -36,53 +56,119 @@ public final class RuntimeApiServer implements AutoCloseable {
 
     /** Lambda's synchronous response limit: 6 MB. */
     public static final int MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
+    /** The socket's name in the directory {@link #onSocketIn} listens in. */
+    public static final String SOCKET_NAME = "api.sock";
     private static final String PREFIX = "/2018-06-01/runtime/";
     private static final Pattern INVOCATION_POST = Pattern.compile("^/2018-06-01/runtime/invocation/([^/]+)/(response|error)$");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpServer http;
-    private final ExecutorService threads;
+    private final Server jetty;
+    private final AbstractConnector connector;
+    private final Optional<Path> socketDirectory;
     /** Events no `next` has asked for yet, and the `next` waiting for an event: at most one is non-empty. */
     private final Deque<Invocation> queued = new ArrayDeque<>();
-    private HttpExchange waitingNext;
+    private Exchange waitingNext;
     private final Map<String, Invocation> inFlight = new ConcurrentHashMap<>();
     private final CompletableFuture<InvocationResult.Failure> initError = new CompletableFuture<>();
     private final CompletableFuture<Void> firstPoll = new CompletableFuture<>();
     private volatile boolean closed;
 
-    private RuntimeApiServer(HttpServer http, ExecutorService threads) {
-        this.http = http;
-        this.threads = threads;
+    /** One request in progress: Jetty's request and response, and the callback that ends the exchange. */
+    private record Exchange(Request request, Response response, Callback callback) {
     }
 
-    static {
-        // The JDK server writes headers and body separately; with Nagle's algorithm on, the runtime client's
-        // delayed ACK stalls every exchange ~40 ms. A Runtime API lives on loopback round trips: send at once.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
+    /**
+     * A Jetty server of few threads (an idle instance costs its selector thread) whose connector never
+     * times out a connection: a `next` may wait for an event as long as the instance lives.
+     */
+    private RuntimeApiServer(Function<Server, AbstractConnector> connectorFor, Optional<Path> socketDirectory) {
+        this.socketDirectory = socketDirectory;
+        QueuedThreadPool threads = new QueuedThreadPool(8, 1, 30_000);
+        threads.setName("runtime-api");
+        threads.setDaemon(true);
+        threads.setReservedThreads(0);
+        jetty = new Server(threads);
+        connector = connectorFor.apply(jetty);
+        connector.setIdleTimeout(0);
+        jetty.addConnector(connector);
+        jetty.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                RuntimeApiServer.this.handle(new Exchange(request, response, callback));
+                return true;
+            }
+        });
+        jetty.setStopTimeout(0);
     }
 
-    /** Listens on a free loopback port. */
+    /** Listens on a free loopback port, for a runtime that is a process on this host (no isolation between apps). */
     public static RuntimeApiServer start() {
+        RuntimeApiServer server = new RuntimeApiServer(jetty -> {
+            // Accepted sockets get TCP_NODELAY (Jetty's default): a Runtime API lives on round trips.
+            ServerConnector connector = new ServerConnector(jetty, 0, 1, http());
+            connector.setHost("127.0.0.1");
+            connector.setPort(0);
+            return connector;
+        }, Optional.empty());
+        server.listen();
+        return server;
+    }
+
+    /**
+     * Listens on the Unix socket {@value #SOCKET_NAME} in {@code directory}, which it creates (its parent must
+     * exist) and removes on close. Any user who can reach the socket may connect: the directory is for
+     * mounting into one container, and its parent is to be closed to everyone else.
+     */
+    public static RuntimeApiServer onSocketIn(Path directory) {
         try {
-            HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-            ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
-                Thread thread = new Thread(runnable, "runtime-api");
-                thread.setDaemon(true);
-                return thread;
-            });
-            RuntimeApiServer server = new RuntimeApiServer(http, threads);
-            http.createContext(PREFIX, server::handle);
-            http.setExecutor(threads);
-            http.start();
-            return server;
+            Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("Could not start a Runtime API endpoint: " + e.getMessage(), e);
+            throw new UncheckedIOException("Could not create the Runtime API directory " + directory + ": " + e.getMessage(), e);
+        }
+        Path socket = directory.resolve(SOCKET_NAME);
+        RuntimeApiServer server = new RuntimeApiServer(jetty -> {
+            UnixDomainServerConnector connector = new UnixDomainServerConnector(jetty, 0, 1, http());
+            connector.setUnixDomainPath(socket);
+            return connector;
+        }, Optional.of(directory));
+        server.listen();
+        try {
+            // The container's user connects, whatever its uid; connecting takes write permission on the socket.
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+        } catch (IOException e) {
+            server.close();
+            throw new UncheckedIOException("Could not open the Runtime API socket " + socket + ": " + e.getMessage(), e);
+        }
+        return server;
+    }
+
+    private void listen() {
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            close();
+            throw new IllegalStateException("Could not start a Runtime API endpoint: " + e.getMessage(), e);
         }
     }
 
-    /** The value of AWS_LAMBDA_RUNTIME_API for the instance: host:port. */
+    private static HttpConnectionFactory http() {
+        HttpConfiguration config = new HttpConfiguration();
+        config.setSendServerVersion(false);
+        config.setSendDateHeader(false);
+        return new HttpConnectionFactory(config);
+    }
+
+    /** The value of AWS_LAMBDA_RUNTIME_API for a runtime on this host: host:port (loopback endpoints only). */
     public String address() {
-        return "127.0.0.1:" + http.getAddress().getPort();
+        if (socketDirectory.isPresent()) {
+            throw new IllegalStateException("The Runtime API listens on a Unix socket, not on a port");
+        }
+        return "127.0.0.1:" + ((ServerConnector) connector).getLocalPort();
+    }
+
+    /** The directory holding the socket, to mount into the instance's container: empty for a loopback endpoint. */
+    public Optional<Path> socketDirectory() {
+        return socketDirectory;
     }
 
     /**
@@ -90,7 +176,7 @@ public final class RuntimeApiServer implements AutoCloseable {
      * hand-over to another), else queued for its next `next`.
      */
     public CompletableFuture<InvocationResult> submit(Invocation invocation) {
-        HttpExchange waiting;
+        Exchange waiting;
         synchronized (this) {
             if (closed) {
                 invocation.result().complete(failure("Runtime.ExitError", "The runtime is no longer running."));
@@ -103,14 +189,7 @@ public final class RuntimeApiServer implements AutoCloseable {
                 return invocation.result();
             }
         }
-        try {
-            handOver(waiting, invocation);
-        } catch (IOException e) {
-            inFlight.remove(invocation.requestId());
-            invocation.result().complete(failure("Runtime.ExitError", "The runtime's connection closed: " + e.getMessage()));
-        } finally {
-            waiting.close();
-        }
+        handOver(waiting, invocation);
         return invocation.result();
     }
 
@@ -138,9 +217,10 @@ public final class RuntimeApiServer implements AutoCloseable {
         dropped.forEach(next -> next.result().complete(failure));
     }
 
+    /** Answers a waiting `next` with 500 (the runtime is to exit), stops listening and removes the socket. */
     @Override
     public void close() {
-        HttpExchange waiting;
+        Exchange waiting;
         synchronized (this) {
             closed = true;
             waiting = waitingNext;
@@ -148,26 +228,29 @@ public final class RuntimeApiServer implements AutoCloseable {
         }
         failAll(failure("Runtime.ExitError", "The runtime was stopped."));
         if (waiting != null) {
-            try (waiting) {
-                answerShuttingDown(waiting);
-            } catch (IOException gone) {
+            try {
+                // Sent before the connector closes: a runtime still reading gets its answer, not a reset.
+                answerShuttingDown(waiting).get(200, TimeUnit.MILLISECONDS);
+            } catch (Exception gone) {
                 log.debug("event=runtime_gone_at_close error={}", gone.getMessage());
             }
         }
-        http.stop(0);
-        threads.shutdownNow();
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            log.warn("event=runtime_api_stop_failed error={}", e.getMessage());
+        }
+        socketDirectory.ifPresent(Directories::deleteTree);
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        String path = exchange.getRequestURI().getPath();
-        String method = exchange.getRequestMethod();
-        if (!closed && method.equals("GET") && path.equals(PREFIX + "invocation/next")) {
-            next(exchange);
-            return;
-        }
-        try (exchange) {
+    private void handle(Exchange exchange) {
+        String path = exchange.request().getHttpURI().getPath();
+        String method = exchange.request().getMethod();
+        try {
             if (closed) {
                 answerShuttingDown(exchange);
+            } else if (method.equals("GET") && path.equals(PREFIX + "invocation/next")) {
+                next(exchange);
             } else if (method.equals("POST") && path.equals(PREFIX + "init/error")) {
                 initError(exchange);
             } else if (method.equals("POST") && INVOCATION_POST.matcher(path).matches()) {
@@ -175,9 +258,9 @@ public final class RuntimeApiServer implements AutoCloseable {
             } else {
                 answer(exchange, 404, error("NotFound", "No such Runtime API resource: " + method + " " + path));
             }
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             log.error("event=runtime_api_failed", e);
-            throw e;
+            exchange.callback().failed(e);
         }
     }
 
@@ -185,63 +268,69 @@ public final class RuntimeApiServer implements AutoCloseable {
      * Long poll: answers with a queued event at once, else keeps the exchange open (no thread waits on it)
      * until {@link #submit} answers it with the next event, or {@link #close} with a 500.
      */
-    private void next(HttpExchange exchange) throws IOException {
+    private void next(Exchange exchange) {
         firstPoll.complete(null);
         Invocation invocation;
         synchronized (this) {
             invocation = queued.poll();
             if (invocation == null && !closed) {
                 // One runtime asks one `next` at a time; an earlier one still open was abandoned by its client.
-                HttpExchange replaced = waitingNext;
+                Exchange replaced = waitingNext;
                 waitingNext = exchange;
                 if (replaced != null) {
-                    replaced.close();
+                    replaced.callback().failed(new IOException("replaced by a newer next"));
                 }
                 return;
             }
         }
-        try (exchange) {
-            if (invocation == null) {
-                answerShuttingDown(exchange);
-            } else {
-                handOver(exchange, invocation);
-            }
+        if (invocation == null) {
+            answerShuttingDown(exchange);
+        } else {
+            handOver(exchange, invocation);
         }
     }
 
-    /** Answers a `next` with the event and Lambda's headers; the invocation is in flight from then on. */
-    private void handOver(HttpExchange exchange, Invocation invocation) throws IOException {
+    /**
+     * Answers a `next` with the event and Lambda's headers; the invocation is in flight from then on. Jetty
+     * writes it on this thread when the socket takes it; a connection that closed fails the invocation.
+     */
+    private void handOver(Exchange exchange, Invocation invocation) {
         inFlight.put(invocation.requestId(), invocation);
-        var headers = exchange.getResponseHeaders();
-        headers.set("Content-Type", "application/json");
-        headers.set("Lambda-Runtime-Aws-Request-Id", invocation.requestId());
-        headers.set("Lambda-Runtime-Deadline-Ms", Long.toString(invocation.deadlineEpochMs()));
-        headers.set("Lambda-Runtime-Invoked-Function-Arn", invocation.functionArn());
-        headers.set("Lambda-Runtime-Trace-Id", invocation.traceId());
+        Response response = exchange.response();
+        var headers = response.getHeaders();
+        headers.put(HttpHeader.CONTENT_TYPE, "application/json");
+        headers.put("Lambda-Runtime-Aws-Request-Id", invocation.requestId());
+        headers.put("Lambda-Runtime-Deadline-Ms", Long.toString(invocation.deadlineEpochMs()));
+        headers.put("Lambda-Runtime-Invoked-Function-Arn", invocation.functionArn());
+        headers.put("Lambda-Runtime-Trace-Id", invocation.traceId());
         if (invocation.clientContext() != null) {
-            headers.set("Lambda-Runtime-Client-Context", invocation.clientContext());
+            headers.put("Lambda-Runtime-Client-Context", invocation.clientContext());
         }
         if (invocation.cognitoIdentity() != null) {
-            headers.set("Lambda-Runtime-Cognito-Identity", invocation.cognitoIdentity());
+            headers.put("Lambda-Runtime-Cognito-Identity", invocation.cognitoIdentity());
         }
-        exchange.sendResponseHeaders(200, invocation.payload().length == 0 ? -1 : invocation.payload().length);
-        try (OutputStream body = exchange.getResponseBody()) {
-            body.write(invocation.payload());
-        }
+        headers.put(HttpHeader.CONTENT_LENGTH, invocation.payload().length);
+        response.setStatus(200);
+        response.write(true, ByteBuffer.wrap(invocation.payload()), Callback.from(exchange.callback()::succeeded, gone -> {
+            inFlight.remove(invocation.requestId());
+            invocation.result().complete(failure("Runtime.ExitError", "The runtime's connection closed: " + gone.getMessage()));
+            exchange.callback().failed(gone);
+        }));
     }
 
-    private void outcome(HttpExchange exchange, Matcher matcher) throws IOException {
+    private void outcome(Exchange exchange, Matcher matcher) throws IOException {
         matcher.matches();
         String requestId = matcher.group(1);
         boolean isError = matcher.group(2).equals("error");
         Invocation invocation = inFlight.get(requestId);
+        InputStream in = Content.Source.asInputStream(exchange.request());
         if (invocation == null) {
-            drain(exchange.getRequestBody());
+            drain(in);
             answer(exchange, 403, error("InvalidRequestID", "Invalid request ID: '" + requestId
                     + "' is not an invocation in progress on this instance."));
             return;
         }
-        byte[] body = readAtMost(exchange.getRequestBody(), MAX_RESPONSE_BYTES);
+        byte[] body = readAtMost(in, MAX_RESPONSE_BYTES);
         if (body == null) {
             inFlight.remove(requestId);
             invocation.result().complete(failure("Function.ResponseSizeTooLarge",
@@ -252,7 +341,7 @@ public final class RuntimeApiServer implements AutoCloseable {
         }
         inFlight.remove(requestId);
         if (isError) {
-            String errorType = exchange.getRequestHeaders().getFirst("Lambda-Runtime-Function-Error-Type");
+            String errorType = exchange.request().getHeaders().get("Lambda-Runtime-Function-Error-Type");
             invocation.result().complete(errorResult(errorType, body));
         } else {
             invocation.result().complete(new InvocationResult.Success(body));
@@ -260,9 +349,9 @@ public final class RuntimeApiServer implements AutoCloseable {
         answer(exchange, 202, Map.of("status", "OK"));
     }
 
-    private void initError(HttpExchange exchange) throws IOException {
-        byte[] body = readAtMost(exchange.getRequestBody(), MAX_RESPONSE_BYTES);
-        String errorType = exchange.getRequestHeaders().getFirst("Lambda-Runtime-Function-Error-Type");
+    private void initError(Exchange exchange) throws IOException {
+        byte[] body = readAtMost(Content.Source.asInputStream(exchange.request()), MAX_RESPONSE_BYTES);
+        String errorType = exchange.request().getHeaders().get("Lambda-Runtime-Function-Error-Type");
         InvocationResult.Failure failure = errorResult(errorType, body == null ? new byte[0] : body);
         initError.complete(failure);
         failAll(failure);
@@ -303,18 +392,31 @@ public final class RuntimeApiServer implements AutoCloseable {
         return document;
     }
 
-    /** What a `next` gets once the instance is stopping: the runtime is to exit. */
-    private static void answerShuttingDown(HttpExchange exchange) throws IOException {
-        answer(exchange, 500, error("Runtime.ExitError", "The instance is shutting down: the runtime must exit."));
+    /** What a `next` gets once the instance is stopping: the runtime is to exit. Completes once sent. */
+    private static CompletableFuture<Void> answerShuttingDown(Exchange exchange) {
+        return answer(exchange, 500, error("Runtime.ExitError", "The instance is shutting down: the runtime must exit."));
     }
 
-    private static void answer(HttpExchange exchange, int status, Object body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
+    private static CompletableFuture<Void> answer(Exchange exchange, int status, Object body) {
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        byte[] bytes;
+        try {
+            bytes = JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
         }
+        Response response = exchange.response();
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        response.write(true, ByteBuffer.wrap(bytes), Callback.from(() -> {
+            exchange.callback().succeeded();
+            sent.complete(null);
+        }, failed -> {
+            exchange.callback().failed(failed);
+            sent.completeExceptionally(failed);
+        }));
+        return sent;
     }
 
     /** The body, or null when it is longer than {@code limit} (the rest is read and dropped). */

@@ -7,6 +7,9 @@ import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -19,7 +22,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,18 +37,22 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * AWS's unmodified Java runtime client, started by the Java buildpack's runtime/launch, runs unmodified
- * handlers (compiled here by javac against aws-lambda-java-core) against Laambda's Runtime API as it would
- * against Lambda's.
+ * AWS's unmodified Java runtime client runs unmodified handlers (compiled here by javac against
+ * aws-lambda-java-core) against Laambda's Runtime API as it would against Lambda's: as a host process started
+ * by the Java buildpack's runtime/launch, and in the run image's container through the runtime relay.
  */
+@ParameterizedClass
+@EnumSource(RuntimeSandbox.class)
 class JavaRuntimeConformanceTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     static Path temp;
     private static Path task;
+    @Parameter
+    RuntimeSandbox sandbox;
     private RuntimeApiServer api;
-    private Process runtime;
+    private RuntimeSandbox.Instance runtime;
     private WireRecorder recorder;
 
     @BeforeAll
@@ -149,7 +158,7 @@ class JavaRuntimeConformanceTest {
     @AfterEach
     void stop() {
         if (runtime != null) {
-            runtime.destroyForcibly();
+            runtime.close();
         }
         if (recorder != null) {
             recorder.close();
@@ -195,7 +204,7 @@ class JavaRuntimeConformanceTest {
 
     @Test
     void aHandlerThatThrowsIsReportedWithTheExceptionClassMessageAndStackTrace() throws Exception {
-        WireRecorder wire = startRecordedRuntime("example.Boom::handleRequest");
+        Optional<WireRecorder> wire = startRecordedRuntime("example.Boom::handleRequest");
         Invocation invocation = invocation("{}");
         InvocationResult result = api.submit(invocation).get(60, TimeUnit.SECONDS);
 
@@ -205,12 +214,13 @@ class JavaRuntimeConformanceTest {
         assertEquals("java.lang.IllegalArgumentException", error.get("errorType").asText());
         assertEquals("width must be positive", error.get("errorMessage").asText());
         assertEquals("example.Boom.handleRequest(Boom.java:10)", error.get("stackTrace").get(0).asText(), error.toString());
-        assertEquals("Runtime.UserException", wire.errorTypeHeader("/invocation/" + invocation.requestId() + "/error"));
+        wire.ifPresent(recorded -> assertEquals("Runtime.UserException",
+                recorded.errorTypeHeader("/invocation/" + invocation.requestId() + "/error")));
     }
 
     @Test
     void aHandlerClassThatDoesNotExistFailsEachInvocationWithClassNotFound() throws Exception {
-        WireRecorder wire = startRecordedRuntime("example.Absent::handleRequest");
+        Optional<WireRecorder> wire = startRecordedRuntime("example.Absent::handleRequest");
         Invocation invocation = invocation("{}");
         InvocationResult result = api.submit(invocation).get(60, TimeUnit.SECONDS);
 
@@ -221,39 +231,55 @@ class JavaRuntimeConformanceTest {
         JsonNode error = JSON.readTree(failure.body());
         assertEquals("java.lang.ClassNotFoundException", failure.errorType());
         assertEquals("Class not found: example.Absent", error.get("errorMessage").asText());
-        assertEquals("Runtime.BadFunctionCode", wire.errorTypeHeader("/invocation/" + invocation.requestId() + "/error"));
-        assertTrue(runtime.isAlive(), "the instance stays up and fails the same way for the next event");
+        wire.ifPresent(recorded -> assertEquals("Runtime.BadFunctionCode",
+                recorded.errorTypeHeader("/invocation/" + invocation.requestId() + "/error")));
+        assertTrue(runtime.runtime().alive(), "the instance stays up and fails the same way for the next event");
         InvocationResult again = api.submit(invocation("{}")).get(60, TimeUnit.SECONDS);
         assertEquals("java.lang.ClassNotFoundException", assertInstanceOf(InvocationResult.Failure.class, again).errorType());
     }
 
     @Test
     void aStaticInitializerThatThrowsIsAnInitErrorThatTheWaitingInvocationReceives() throws Exception {
-        WireRecorder wire = startRecordedRuntime("example.Unconfigured::handleRequest");
+        Optional<WireRecorder> wire = startRecordedRuntime("example.Unconfigured::handleRequest");
         CompletableFuture<InvocationResult> pending = api.submit(invocation("{}"));
 
         InvocationResult.Failure initError = api.initError().get(60, TimeUnit.SECONDS);
         JsonNode error = JSON.readTree(initError.body());
         assertEquals("java.lang.ExceptionInInitializerError", initError.errorType());
         assertEquals("Error loading class example.Unconfigured", error.get("errorMessage").asText());
-        assertEquals("Runtime.BadFunctionCode", wire.errorTypeHeader("/init/error"));
+        wire.ifPresent(recorded -> assertEquals("Runtime.BadFunctionCode",
+                recorded.errorTypeHeader("/init/error")));
         InvocationResult.Failure failure = assertInstanceOf(InvocationResult.Failure.class, pending.get(10, TimeUnit.SECONDS));
         assertEquals("java.lang.ExceptionInInitializerError", failure.errorType());
-        assertTrue(runtime.waitFor(30, TimeUnit.SECONDS), "the client exits after reporting an init error");
-        assertEquals(1, runtime.exitValue());
+        assertEquals(Optional.of(1), runtime.awaitExit(30), "the client exits with status 1 after reporting an init error");
     }
 
     private void startRuntime(String handler) throws Exception {
-        api = RuntimeApiServer.start();
-        runtime = JavaRuntimeClient.start(task, handler, api.address(), Files.createTempFile(temp, "runtime", ".log"));
+        Path log = Files.createTempFile(temp, "runtime", ".log");
+        runtime = sandbox.start("java21", handler, task, 512, endpoint -> JavaRuntimeClient.start(task, handler, endpoint.address(), log));
+        api = runtime.api();
     }
 
-    /** Starts the client behind a recorder, to see the headers it sends as well as what the server made of them. */
-    private WireRecorder startRecordedRuntime(String handler) throws Exception {
-        api = RuntimeApiServer.start();
-        recorder = WireRecorder.relayTo(api.address());
-        runtime = JavaRuntimeClient.start(task, handler, recorder.address(), Files.createTempFile(temp, "runtime", ".log"));
-        return recorder;
+    /**
+     * Starts the client behind a recorder, to see the headers it sends as well as what the server made of them.
+     * A container's client reaches its endpoint only through the relay: there the wire is not recorded.
+     */
+    private Optional<WireRecorder> startRecordedRuntime(String handler) throws Exception {
+        if (sandbox != RuntimeSandbox.HOST_PROCESS) {
+            startRuntime(handler);
+            return Optional.empty();
+        }
+        Path log = Files.createTempFile(temp, "runtime", ".log");
+        runtime = sandbox.start("java21", handler, task, 512, endpoint -> {
+            try {
+                recorder = WireRecorder.relayTo(endpoint.address());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return JavaRuntimeClient.start(task, handler, recorder.address(), log);
+        });
+        api = runtime.api();
+        return Optional.of(recorder);
     }
 
     private static Invocation invocation(String payload) {

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,16 +24,21 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * AWS's unmodified Node.js runtime client (aws-lambda-ric from npm, installed by the buildpack's
- * runtime/install and started by its runtime/launch) talks to Laambda's Runtime API as it would to Lambda's.
+ * AWS's unmodified Node.js runtime client talks to Laambda's Runtime API as it would to Lambda's: as a host
+ * process (aws-lambda-ric from npm, installed by the buildpack's runtime/install and started by its
+ * runtime/launch), and in the run image's container through the runtime relay.
  */
+@ParameterizedClass
+@EnumSource(RuntimeSandbox.class)
 class NodeRuntimeConformanceTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path BUILDPACK = Path.of("..", "buildpacks", "nodejs").toAbsolutePath().normalize();
     private static final Path CLIENT = Path.of("target", "test-runtimes", "node-ric").toAbsolutePath();
+    @Parameter
+    RuntimeSandbox sandbox;
     private RuntimeApiServer api;
-    private Process runtime;
+    private RuntimeSandbox.Instance runtime;
 
     @BeforeAll
     static void installClient() throws Exception {
@@ -47,7 +55,7 @@ class NodeRuntimeConformanceTest {
     @AfterEach
     void stop() {
         if (runtime != null) {
-            runtime.destroyForcibly();
+            runtime.close();
         }
         if (api != null) {
             api.close();
@@ -123,19 +131,21 @@ class NodeRuntimeConformanceTest {
         for (Map.Entry<String, String> file : files.entrySet()) {
             Files.writeString(task.resolve(file.getKey()), file.getValue());
         }
-        api = RuntimeApiServer.start();
-        ProcessBuilder builder = new ProcessBuilder(BUILDPACK.resolve("runtime/launch").toString(), CLIENT.toString(), handler)
-                .directory(task.toFile()).redirectErrorStream(true).redirectOutput(task.resolve("runtime.log").toFile());
-        Map<String, String> env = builder.environment();
-        env.clear();
-        env.put("PATH", "/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin");
-        env.put("LAAMBDA_HOST_PATH", System.getenv("PATH"));
-        ConformanceFunction.environment(env, api.address(), task, handler, 128);
-        try {
-            runtime = builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        runtime = sandbox.start("nodejs20.x", handler, task, 128, endpoint -> {
+            ProcessBuilder builder = new ProcessBuilder(BUILDPACK.resolve("runtime/launch").toString(), CLIENT.toString(), handler)
+                    .directory(task.toFile()).redirectErrorStream(true).redirectOutput(task.resolve("runtime.log").toFile());
+            Map<String, String> env = builder.environment();
+            env.clear();
+            env.put("PATH", "/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin");
+            env.put("LAAMBDA_HOST_PATH", System.getenv("PATH"));
+            ConformanceFunction.environment(env, endpoint.address(), task, handler, 128);
+            try {
+                return builder.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        api = runtime.api();
     }
 
     private static Invocation invocation(String payload) {

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,13 +23,21 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** AWS's unmodified Python runtime client talks to Laambda's Runtime API as it would to Lambda's. */
+/**
+ * AWS's unmodified Python runtime client talks to Laambda's Runtime API as it would to Lambda's: as a host
+ * process, and in the run image's container through the runtime relay.
+ */
+@ParameterizedClass
+@EnumSource(RuntimeSandbox.class)
 class RuntimeApiConformanceTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    @Parameter
+    RuntimeSandbox sandbox;
     private RuntimeApiServer api;
-    private Process runtime;
+    private RuntimeSandbox.Instance runtime;
 
     @BeforeAll
     static void installClient() {
@@ -36,7 +47,7 @@ class RuntimeApiConformanceTest {
     @AfterEach
     void stop() {
         if (runtime != null) {
-            runtime.destroyForcibly();
+            runtime.close();
         }
         if (api != null) {
             api.close();
@@ -96,6 +107,7 @@ class RuntimeApiConformanceTest {
 
     @Test
     void theEndpointAnswersWithTheDocumentedStatusCodes() throws Exception {
+        assumeTrue(sandbox == RuntimeSandbox.HOST_PROCESS, "speaks HTTP to the endpoint's loopback port itself");
         api = RuntimeApiServer.start();
         HttpClient http = HttpClient.newHttpClient();
         String base = "http://" + api.address() + "/2018-06-01/runtime";
@@ -141,8 +153,9 @@ class RuntimeApiConformanceTest {
     }
 
     private void startRuntime(Path task, String handler) throws Exception {
-        api = RuntimeApiServer.start();
-        runtime = PythonRuntimeClient.start(task, handler, api.address(), task.resolve("runtime.log"));
+        runtime = sandbox.start("python3.13", handler, task, 128,
+                endpoint -> PythonRuntimeClient.start(task, handler, endpoint.address(), task.resolve("runtime.log")));
+        api = runtime.api();
     }
 
     private static Invocation invocation(String payload) {

@@ -1,0 +1,3 @@
+module laambda.dev/runtime-relay
+
+go 1.22
