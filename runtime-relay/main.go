@@ -1,8 +1,9 @@
 // runtime-relay: the entrypoint of every Laambda function container. It gives the runtime the Runtime
 // API where Lambda has it, 127.0.0.1:9001 inside the sandbox, by piping each connection there to a Unix
 // socket that only this container has mounted (the server listens on it), then runs the real
-// entrypoint as its child. The container has no network of its own, so nothing else can reach the
-// server's Runtime API and no other container can reach this one's.
+// entrypoint as its child. 127.0.0.1 is the container's own loopback (it has a network namespace of its
+// own on the firewalled function network), and the socket is mounted into this container alone: no
+// other container or tenant can reach this instance's Runtime API, and this one reaches no other.
 //
 // Usage: runtime-relay [-listen 127.0.0.1:9001] [-socket /var/laambda/runtime-api/api.sock] -- COMMAND [ARG...]
 //
