@@ -128,6 +128,11 @@ public final class Laambda implements AutoCloseable {
     private static InstanceLauncher instances(ServerConfig config, TenantIsolation isolation, Optional<DockerEngine> docker,
                                               Optional<FunctionNetwork> network) {
         if (isolation.instancesInContainers()) {
+            // An installation without the relay is broken, not unisolated: say what to build.
+            if (!java.nio.file.Files.isRegularFile(config.runtimeRelay())) {
+                throw new IllegalArgumentException("Function containers need the runtime relay, and " + config.runtimeRelay()
+                        + " is missing: run scripts/build-runtime-relay or set " + ServerConfig.RUNTIME_RELAY + ".");
+            }
             return new ContainerInstances(docker.orElseThrow(), new RunImages(config.imageSettings()), network.orElseThrow(),
                     config.runtimeRelay(), config.runtimeApiDir());
         }

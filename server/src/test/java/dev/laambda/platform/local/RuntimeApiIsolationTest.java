@@ -86,7 +86,8 @@ class RuntimeApiIsolationTest {
                 () -> "thief failed: " + thief.output()).payload());
         assertTrue(saw.get("host_loopback").asText().startsWith("failed: "), saw.toString());
         assertTrue(saw.get("other_socket").asText().startsWith("failed: "), saw.toString());
-        assertEquals("[\"lo\"]", saw.get("interfaces").toString(), "no network but its own loopback");
+        assertEquals("[\"eth0\",\"lo\"]", saw.get("interfaces").toString(),
+                "its own namespace: one interface on the function network and its own loopback");
         assertTrue(saw.get("own_socket").asBoolean(), saw.toString());
         assertEquals("\"victim answered 1\"", new String(assertInstanceOf(InvocationResult.Success.class,
                 victimsResult.get(60, TimeUnit.SECONDS)).payload(), StandardCharsets.UTF_8));
