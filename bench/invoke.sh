@@ -43,8 +43,12 @@ if [ "${LAAMBDA_INSTANCES:-process}" = container ]; then
   # a function's default memory).
   run_image="${LAAMBDA_RUN_IMAGE_PYTHON:-public.ecr.aws/lambda/python:3.13}"
   chmod 0755 "$work"   # the function user (993) reads the handler through it
-  container_limits=(--network host --user 993:990 --read-only --tmpfs /tmp:rw,exec,size=512m --memory 1024m
-                    -v "$app:/var/task:ro")
+  base_limits=(--user 993:990 --read-only --tmpfs /tmp:rw,exec,size=512m --memory 1024m -v "$app:/var/task:ro")
+  container_limits=(--network host "${base_limits[@]}")
+  # Laambda's sandbox around the same start: a network namespace of its own on the function network (the server
+  # made it), no capabilities, no privilege gain, Lambda's process and file limits.
+  sandbox_limits=(--network laambda-functions --cap-drop ALL --security-opt no-new-privileges --pids-limit 1024
+                  --ulimit nofile=1024:1024 "${base_limits[@]}")
   rie_container=$(docker run -d "${container_limits[@]}" -v "$rie:/usr/local/bin/aws-lambda-rie:ro" \
     --entrypoint /usr/local/bin/aws-lambda-rie "$run_image" \
     --runtime-interface-emulator-address "127.0.0.1:$rie_port" /lambda-entrypoint.sh app.handler)
@@ -72,6 +76,7 @@ read -r rc50 rc99 rcrps rcerr < <(measure "$rie_url" "$n" 4)
 # Cold start: a config change makes a new release, so the next invoke starts a new instance.
 cold=()
 bare=()
+sandboxed=()
 for i in 1 2 3; do
   api PATCH /api/v1/apps/bench/config -d "{\"RUN\":\"$i\"}" >/dev/null
   t0=$(now); api POST /api/v1/apps/bench/functions/web/invoke -d '{}' >/dev/null; t1=$(now)
@@ -79,6 +84,9 @@ for i in 1 2 3; do
   if [ -n "${rie_container:-}" ]; then
     t0=$(now); docker run --rm "${container_limits[@]}" --entrypoint python3 "$run_image" \
       -c 'import awslambdaric.bootstrap, app'; t1=$(now)
+    t2=$(now); docker run --rm "${sandbox_limits[@]}" --entrypoint python3 "$run_image" \
+      -c 'import awslambdaric.bootstrap, app'; t3=$(now)
+    sandboxed+=("$(echo "($t3 - $t2) * 1000" | bc -l)")
   else
     t0=$(now); (cd "$app" && PYTHONPATH="$client:$app" python3 -c 'import awslambdaric.bootstrap, app') ; t1=$(now)
   fi
@@ -94,4 +102,9 @@ printf '  4 clients   laambda p50 %s p99 %s %s req/s   rie p50 %s p99 %s %s req/
   "$lc50" "$lc99" "$lcrps" "$rc50" "$rc99" "$rcrps" "$(ratio "$lcrps" "$rcrps")"
 printf '  errors      laambda %s/%s   rie %s/%s\n' "$lerr" "$lcerr" "$rerr" "$rcerr"
 printf 'cold start (median of 3): laambda first invoke of a new release %.0f ms, bare start of python3 + awslambdaric + handler import%s %.0f ms, ratio %.2f\n' \
-  "$cold_ms" "$([ -n "${rie_container:-}" ] && echo " (docker run)")" "$bare_ms" "$(echo "$cold_ms / $bare_ms" | bc -l)"
+  "$cold_ms" "$([ -n "${rie_container:-}" ] && echo " (docker run on the host's network)")" "$bare_ms" "$(echo "$cold_ms / $bare_ms" | bc -l)"
+if [ ${#sandboxed[@]} -gt 0 ]; then
+  sandboxed_ms=$(printf '%s\n' "${sandboxed[@]}" | median)
+  printf '           the same docker run in the function sandbox (own network namespace, no capabilities) %.0f ms, ratio %.2f\n' \
+    "$sandboxed_ms" "$(echo "$cold_ms / $sandboxed_ms" | bc -l)"
+fi

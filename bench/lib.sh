@@ -7,6 +7,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+
 start_laambda() {
   echo "-----> Building the server" >&2
   (cd "$root" && mvn -q -B -pl server -am -DskipTests package) >&2
+  "$root/scripts/build-runtime-relay" >&2
   ssh-keygen -q -t ed25519 -N "" -f "$work/key"
   export GIT_SSH_COMMAND="ssh -i $work/key -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
   export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@localhost GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@localhost
