@@ -51,7 +51,9 @@ public final class ContainerInstances implements InstanceLauncher {
     private final Path runtimeApiDir;
 
     /**
-     * @param relay the runtime relay binary (scripts/build-runtime-relay builds it)
+     * @param relay the runtime relay binary (scripts/build-runtime-relay builds it); containers mount a copy
+     *              kept beside {@code runtimeApiDir}, in the data directory, which a server in a container
+     *              shares with the engine's host at the same path (docker-compose.yml), as it does the code
      * @param runtimeApiDir where each instance's socket directory is made: closed to every other user, and
      *                      emptied here of those a server that did not stop cleanly left behind
      */
@@ -60,9 +62,9 @@ public final class ContainerInstances implements InstanceLauncher {
         this.docker = docker;
         this.images = images;
         this.network = network;
-        this.relay = relay;
         this.runtimeApiDir = runtimeApiDir;
         try {
+            this.relay = installed(relay, runtimeApiDir.resolveSibling("runtime-relay"));
             if (Files.isDirectory(runtimeApiDir)) {
                 try (var leftovers = Files.list(runtimeApiDir)) {
                     List<Path> dirs = leftovers.toList();
@@ -77,6 +79,19 @@ public final class ContainerInstances implements InstanceLauncher {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not prepare " + runtimeApiDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** {@code copy}, made a copy of {@code relay} (mode 755) unless it already is one. */
+    private static Path installed(Path relay, Path copy) throws IOException {
+        if (Files.isRegularFile(copy) && Files.mismatch(relay, copy) == -1) {
+            return copy;
+        }
+        Path fresh = copy.resolveSibling(copy.getFileName() + ".new");
+        Files.copy(relay, fresh, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(fresh, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // Running containers keep the file they mounted: a rename never changes it under them.
+        return Files.move(fresh, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     @Override
