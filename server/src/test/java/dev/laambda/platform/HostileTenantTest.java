@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A hostile tenant's function, pushed as any user would push it, tries to break out of its sandbox: the
  * server's ports on every host address, a neighbour app's instance and its Runtime API, the cloud metadata
  * address, a raw packet socket, the server's files and environment, a fork bomb, 100 MB of output without
- * a newline, more memory than it has. It reports what it saw in its own result; each attempt must have
+ * a newline, more memory than it has, more than the server gives all instances. It reports what it saw in its own result; each attempt must have
  * failed, and afterwards the server (a JVM of its own with a 256 MB heap) still answers and the neighbour
  * app still invokes correctly.
  */
@@ -124,7 +124,8 @@ class HostileTenantTest {
         databaseUrl = TestPostgres.newDatabaseUrl();
         server = TestServerProcess.start(Map.of("LAAMBDA_DATA", data.toString(), "DATABASE_URL", databaseUrl,
                 "LAAMBDA_BUILDPACKS_DIR", Path.of("..", "buildpacks").toAbsolutePath().normalize().toString(),
-                "LAAMBDA_INSTANCES", "container", "LAAMBDA_BUILDER", "docker", "LAAMBDA_HOSTILE_MARKER", MARKER),
+                "LAAMBDA_INSTANCES", "container", "LAAMBDA_BUILDER", "docker", "LAAMBDA_HOSTILE_MARKER", MARKER,
+                "LAAMBDA_INSTANCE_MEMORY", "6g"),
                 List.of("-Xmx256m"));
         admin = server.admin();
         TestApp neighbour = TestApp.create(server, "neighbour", Map.of(
@@ -207,6 +208,18 @@ class HostileTenantTest {
         TestApi.Response hog = admin.send("POST", "/api/v1/apps/hostile/functions/hog/invoke", "{}");
         assertEquals(200, hog.status(), hog.body());
         assertTrue(hog.body().contains("errorType"), "the allocation should have failed: " + hog.body());
+    }
+
+    @Test
+    void askingForMoreMemoryThanTheServerGivesAllInstancesIsRefusedWith429() {
+        assertEquals(200, admin.patch("/api/v1/apps/hostile/formation/hog", "{\"memory_mb\":8192}").status());
+        try {
+            TestApi.Response refused = admin.send("POST", "/api/v1/apps/hostile/functions/hog/invoke", "{}");
+            assertEquals(429, refused.status(), refused.body());
+            assertTrue(refused.body().contains("LAAMBDA_INSTANCE_MEMORY"), refused.body());
+        } finally {
+            assertEquals(200, admin.patch("/api/v1/apps/hostile/formation/hog", "{\"memory_mb\":256}").status());
+        }
     }
 
     @Test
