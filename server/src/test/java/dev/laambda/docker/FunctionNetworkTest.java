@@ -1,19 +1,17 @@
 package dev.laambda.docker;
 
 import dev.laambda.testing.TestDocker;
+import dev.laambda.testing.TestNetwork;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,8 +69,8 @@ class FunctionNetworkTest {
     void aSandboxedContainerReachesNoAddressOfTheHostNorTheMetadataService() throws Exception {
         int port = hostListener.getLocalPort();
         List<String> targets = new ArrayList<>();
-        targets.add(gateway() + ":" + port);
-        hostAddresses().forEach(address -> targets.add(address + ":" + port));
+        targets.add(TestNetwork.gateway(docker, network.name()) + ":" + port);
+        TestNetwork.hostAddresses(true).forEach(address -> targets.add(address + ":" + port));
         targets.add("169.254.169.254:80");
         // The same probe from the host's own network proves the host really answers there.
         String fromHost = run(Optional.empty(), probe(targets.subList(0, targets.size() - 1)));
@@ -170,29 +168,6 @@ class FunctionNetworkTest {
                                       List<String> command) {
         return new ContainerSpec(image, List.of(command.get(0)), command.subList(1, command.size()), Map.of(), "993:990", "/",
                 mounts, 256L << 20, 0, true, Map.of(), Optional.of("laambda-network-test"), sandbox, Set.of());
-    }
-
-    /** The function network's gateway: the host's address on the bridge. */
-    private static String gateway() {
-        return docker.client().inspectNetworkCmd().withNetworkId(network.name()).exec().getIpam().getConfig().get(0)
-                .getGateway();
-    }
-
-    /** The host's own IPv4 addresses on its other interfaces (eth0 …), loopback included. */
-    private static List<String> hostAddresses() throws IOException {
-        List<String> addresses = new ArrayList<>();
-        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-            if (!nic.isUp() || nic.getName().startsWith("laambda") || nic.getName().startsWith("veth")
-                    || nic.getName().startsWith("br-") || nic.getName().startsWith("docker")) {
-                continue;
-            }
-            for (InetAddress address : Collections.list(nic.getInetAddresses())) {
-                if (address instanceof java.net.Inet4Address) {
-                    addresses.add(address.getHostAddress());
-                }
-            }
-        }
-        return addresses;
     }
 
     private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {

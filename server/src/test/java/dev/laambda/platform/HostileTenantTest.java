@@ -6,6 +6,7 @@ import dev.laambda.docker.DockerEngine;
 import dev.laambda.testing.TestApi;
 import dev.laambda.testing.TestApp;
 import dev.laambda.testing.TestDocker;
+import dev.laambda.testing.TestNetwork;
 import dev.laambda.testing.TestPostgres;
 import dev.laambda.testing.TestServerProcess;
 import org.junit.jupiter.api.AfterAll;
@@ -14,14 +15,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -158,8 +155,8 @@ class HostileTenantTest {
     void itReachesNoPortOfTheServerNorTheNeighbourNorTheMetadataService() throws IOException {
         int httpPort = URI.create(server.url()).getPort();
         int postgresPort = URI.create(databaseUrl).getPort();
-        List<String> hosts = new ArrayList<>(List.of("127.0.0.1", gateway()));
-        hosts.addAll(hostAddresses());
+        List<String> hosts = new ArrayList<>(List.of("127.0.0.1", TestNetwork.gateway(docker, "laambda-functions")));
+        hosts.addAll(TestNetwork.hostAddresses(false));
         List<String> targets = new ArrayList<>();
         for (String host : hosts) {
             for (int port : List.of(httpPort, server.sshPort(), postgresPort)) {
@@ -250,29 +247,5 @@ class HostileTenantTest {
                 .filter(c -> c.getNames()[0].startsWith("/laambda-neighbour-web-"))
                 .map(c -> c.getNetworkSettings().getNetworks().get("laambda-functions").getIpAddress())
                 .findFirst().orElseThrow(() -> new AssertionError("no neighbour instance running"));
-    }
-
-    /** The function network's gateway: the host's address on the bridge. */
-    private static String gateway() {
-        return docker.client().inspectNetworkCmd().withNetworkId("laambda-functions").exec().getIpam().getConfig().get(0)
-                .getGateway();
-    }
-
-    /** The host's IPv4 addresses on its own interfaces (eth0 …), not Docker's. */
-    private static List<String> hostAddresses() throws IOException {
-        List<String> addresses = new ArrayList<>();
-        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-            String name = nic.getName();
-            if (!nic.isUp() || nic.isLoopback() || name.startsWith("laambda") || name.startsWith("veth")
-                    || name.startsWith("br-") || name.startsWith("docker")) {
-                continue;
-            }
-            for (InetAddress address : Collections.list(nic.getInetAddresses())) {
-                if (address instanceof Inet4Address) {
-                    addresses.add(address.getHostAddress());
-                }
-            }
-        }
-        return addresses;
     }
 }
