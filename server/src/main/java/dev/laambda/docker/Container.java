@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -183,8 +184,14 @@ public final class Container implements AutoCloseable {
         }
     }
 
+    /**
+     * Attaches to the container's output before it starts, as `docker run` does: the stream alone, once it is
+     * established, so every byte arrives exactly once (replaying the log as well raced with the stream:
+     * lines came twice, or a block went missing).
+     */
     private void attach(Consumer<String> output) {
-        client.attachContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).withLogs(true)
+        ResultCallback.Adapter<Frame> attached = client.attachContainerCmd(id).withStdOut(true).withStdErr(true)
+                .withFollowStream(true).withLogs(false)
                 .exec(new ResultCallback.Adapter<Frame>() {
                     private final OutputLines lines = new OutputLines(this::emit);
 
@@ -217,6 +224,14 @@ public final class Container implements AutoCloseable {
                         outputEnded.complete(null);
                     }
                 });
+        try {
+            if (!attached.awaitStarted(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("Docker did not attach to container " + id + " within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while attaching to container " + id, e);
+        }
     }
 
     private void watchExit() {
