@@ -27,7 +27,7 @@ import dev.laambda.platform.local.HostInstances;
 import dev.laambda.platform.local.InstanceLauncher;
 import dev.laambda.platform.local.RunImages;
 import dev.laambda.docker.DockerEngine;
-import dev.laambda.docker.FunctionNetwork;
+import dev.laambda.docker.SandboxNetwork;
 import dev.laambda.build.Builder;
 import dev.laambda.build.BuildImages;
 import dev.laambda.build.DockerBuilder;
@@ -126,7 +126,7 @@ public final class Laambda implements AutoCloseable {
 
     /** Function instances as containers on the isolated function network or host processes, as decided at start. */
     private static InstanceLauncher instances(ServerConfig config, TenantIsolation isolation, Optional<DockerEngine> docker,
-                                              Optional<FunctionNetwork> network) {
+                                              Optional<SandboxNetwork> network) {
         if (isolation.instancesInContainers()) {
             // An installation without the relay is broken, not unisolated: say what to build.
             if (!java.nio.file.Files.isRegularFile(config.runtimeRelay())) {
@@ -139,14 +139,48 @@ public final class Laambda implements AutoCloseable {
         return new HostInstances(new RuntimeLauncher(config.buildpacksDir(), config.runtimesDir()));
     }
 
-    /** Builds in containers or as host processes, as the isolation decided at start says. */
+    /** Builds in containers on the isolated build network or as host processes, as the isolation decided at start says. */
     private static Builder builder(ServerConfig config, TenantIsolation isolation, Optional<DockerEngine> docker,
-                                   BuildEnvironment environment) {
+                                   Optional<SandboxNetwork> network, BuildEnvironment environment) {
         if (isolation.buildsInContainers()) {
             return new DockerBuilder(docker.orElseThrow(), new BuildImages(config.imageSettings()), environment,
-                    config.buildpacksDir(), config.buildLimits(), config.sharedCacheDir());
+                    config.buildpacksDir(), config.buildLimits(), config.sharedCacheDir(), network.orElseThrow());
         }
-        return new LocalBuilder(environment, config.buildLimits(), config.sharedCacheDir());
+        return new LocalBuilder(environment, config.buildLimits());
+    }
+
+    /** The networks builds and functions run on, made now (only those the modes use), or why the engine cannot give them. */
+    private record Sandboxes(Optional<SandboxNetwork> functions, Optional<SandboxNetwork> builds, Optional<String> problem) {
+
+        static Sandboxes none(String problem) {
+            return new Sandboxes(Optional.empty(), Optional.empty(), Optional.of(problem));
+        }
+    }
+
+    private static Sandboxes sandboxes(ServerConfig config, DockerEngine.Connection docker) {
+        if (docker.engine().isEmpty()) {
+            return Sandboxes.none(docker.description());
+        }
+        java.nio.file.Path state = config.dataDir().resolve("network");
+        Optional<SandboxNetwork> functions = Optional.empty();
+        if (config.instances() != InstanceMode.PROCESS) {
+            SandboxNetwork.Result made = SandboxNetwork.ensure(docker.engine().get(), SandboxNetwork.Purpose.FUNCTIONS,
+                    SandboxNetwork.Reach.of(config.functionEgress()), config.netfilterImage(), state);
+            if (made.network().isEmpty()) {
+                return Sandboxes.none(made.problem());
+            }
+            functions = made.network();
+        }
+        Optional<SandboxNetwork> builds = Optional.empty();
+        if (config.builder() != BuilderMode.LOCAL) {
+            SandboxNetwork.Result made = SandboxNetwork.ensure(docker.engine().get(), SandboxNetwork.Purpose.BUILDS,
+                    new SandboxNetwork.Reach(config.buildEgress(), config.buildAllowed()), config.netfilterImage(), state);
+            if (made.network().isEmpty()) {
+                return Sandboxes.none(made.problem());
+            }
+            builds = made.network();
+        }
+        return new Sandboxes(functions, builds, Optional.empty());
     }
 
     /** Starts every part; {@code console} receives the one-time bootstrap token and the ready line. */
@@ -155,20 +189,10 @@ public final class Laambda implements AutoCloseable {
         try {
             DockerEngine.Connection docker = DockerEngine.connect(serverIdentity(config), config.dockerHost());
             log.info("event=docker engine=\"{}\"", docker.description());
-            // Containers are usable when the engine answers and can wall functions in on their own network;
-            // else containerProblem says why, in one line, and TenantIsolation turns it into the start's decision.
-            Optional<FunctionNetwork> network = Optional.empty();
-            Optional<String> containerProblem = Optional.of(docker.description());
-            if (docker.engine().isPresent()) {
-                FunctionNetwork.Result isolated = config.instances() == InstanceMode.PROCESS
-                        ? new FunctionNetwork.Result(Optional.empty(), "")
-                        : FunctionNetwork.ensure(docker.engine().get(), config.functionEgress(), config.netfilterImage(),
-                                config.dataDir().resolve("network"));
-                network = isolated.network();
-                containerProblem = network.isPresent() || config.instances() == InstanceMode.PROCESS ? Optional.empty()
-                        : Optional.of(isolated.problem());
-            }
-            TenantIsolation isolation = TenantIsolation.decide(config.instances(), config.builder(), containerProblem);
+            // Containers are usable when the engine answers and can wall builds and functions in on their own
+            // networks; else the problem says why, in one line, and TenantIsolation turns it into the decision.
+            Sandboxes sandboxes = sandboxes(config, docker);
+            TenantIsolation isolation = TenantIsolation.decide(config.instances(), config.builder(), sandboxes.problem());
             logIsolation(isolation);
             Database database = openDatabase(config, parts);
             ObjectMapper json = jsonMapper();
@@ -185,7 +209,7 @@ public final class Laambda implements AutoCloseable {
                 }
             });
             LocalPlatform platform = new LocalPlatform(new ArtifactUnpacker(artifactStore, config.unpackedDir()),
-                    instances(config, isolation, docker.engine(), network), config.functionConcurrency(),
+                    instances(config, isolation, docker.engine(), sandboxes.functions()), config.functionConcurrency(),
                     new InstanceMemory(config.instanceMemory() >> 20), config.idleTimeout());
             parts.add(0, platform);
             log.info("event=platform platform={}", platform.description());
@@ -203,7 +227,7 @@ public final class Laambda implements AutoCloseable {
             Invoker invoker = new Invoker(appRepository, releaseRepository, releases, platform, isolation);
 
             BuildEnvironment buildEnvironment = new BuildEnvironment(System.getenv());
-            Builder builder = builder(config, isolation, docker.engine(), buildEnvironment);
+            Builder builder = builder(config, isolation, docker.engine(), sandboxes.builds(), buildEnvironment);
             log.info("event=builder builder={}", builder.description());
             Deployer deployer = new Deployer(new AppLocks(database), builds,
                     new Buildpacks(config.buildpacksDir(), config.buildpackOrder(), buildEnvironment),

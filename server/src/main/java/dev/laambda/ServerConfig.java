@@ -35,6 +35,8 @@ public record ServerConfig(
         InstanceMode instances,
         Optional<String> dockerHost,
         Egress functionEgress,
+        Egress buildEgress,
+        List<String> buildAllowed,
         String netfilterImage,
         Map<String, String> imageSettings,
         long instanceMemory,
@@ -67,7 +69,11 @@ public record ServerConfig(
     public static final String DOCKER_HOST = "DOCKER_HOST";
     /** What function containers may reach: internet (public addresses, through NAT) or none. */
     public static final String FUNCTION_EGRESS = "LAAMBDA_FUNCTION_EGRESS";
-    /** The image with iptables that sets the function network's firewall on the engine's host. */
+    /** What build containers may reach: internet (default: builds fetch packages) or none. */
+    public static final String BUILD_EGRESS = "LAAMBDA_BUILD_EGRESS";
+    /** IPv4:port pairs build containers may reach besides (a package mirror on the host's own address, say). */
+    public static final String BUILD_ALLOW = "LAAMBDA_BUILD_ALLOW";
+    /** The image with iptables that sets the sandbox networks' firewall on the engine's host. */
     public static final String NETFILTER_IMAGE = "LAAMBDA_NETFILTER_IMAGE";
     /** The runtime relay binary function containers start with (scripts/build-runtime-relay builds it). */
     public static final String RUNTIME_RELAY = "LAAMBDA_RUNTIME_RELAY";
@@ -135,6 +141,16 @@ public record ServerConfig(
         if (egress.isEmpty()) {
             problems.add(FUNCTION_EGRESS + " must be internet or none");
         }
+        Optional<Egress> buildEgress = Egress.parse(env.getOrDefault(BUILD_EGRESS, "internet"));
+        if (buildEgress.isEmpty()) {
+            problems.add(BUILD_EGRESS + " must be internet or none");
+        }
+        List<String> buildAllowed = nonBlank(env.get(BUILD_ALLOW)).map(value -> List.of(value.split("\\s*,\\s*")))
+                .orElse(List.of());
+        if (buildAllowed.stream().anyMatch(pair -> !pair.matches(IPV4_PORT_PATTERN))) {
+            problems.add(BUILD_ALLOW + " must be a comma-separated list of IPv4:port pairs like 192.0.2.10:3141 (got '"
+                    + env.get(BUILD_ALLOW) + "')");
+        }
         String netfilterImage = env.getOrDefault(NETFILTER_IMAGE, "laambda/netfilter:trixie").strip();
         // Image names per runtime family: LAAMBDA_IMAGE_PYTHON (build), LAAMBDA_RUN_IMAGE_PYTHON (run), …
         Map<String, String> images = new java.util.TreeMap<>();
@@ -151,7 +167,7 @@ public record ServerConfig(
         }
         return new ServerConfig(dataDir, host, port, databaseUrl, masterKey, adminEmail, region, sshHost, sshPort, gitHost,
                 buildpacksDir, order, new BuildLimits(buildTimeout, buildDisk), concurrency, idleTimeout, builder, instances,
-                dockerHost, egress.orElse(Egress.INTERNET), netfilterImage, Map.copyOf(images), instanceMemory,
+                dockerHost, egress.orElse(Egress.INTERNET), buildEgress.orElse(Egress.INTERNET), buildAllowed, netfilterImage, Map.copyOf(images), instanceMemory,
                 runtimeRelay);
     }
 
@@ -235,6 +251,9 @@ public record ServerConfig(
         };
     }
 
+    /** An IPv4 address (four numbers up to 255) and a port. */
+    static final String IPV4_PORT_PATTERN = "^((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d):"
+            + "([1-9]\\d{0,3}|[1-5]\\d{4}|6[0-4]\\d{3}|65[0-4]\\d{2}|655[0-2]\\d|6553[0-5])$";
     public static final String EMAIL_PATTERN = "^[^@\\s]+@[^@\\s]+$";
     public static final String REGION_PATTERN = "^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\\d{1,2}$";
 

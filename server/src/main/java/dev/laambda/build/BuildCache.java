@@ -24,19 +24,6 @@ public final class BuildCache {
         }
     }
 
-    /**
-     * What a buildpack keeps for every app (Laambda's addition to the buildpack API: LAAMBDA_SHARED_CACHE),
-     * such as the PHP runtime layer; buildpacks write there by renaming complete entries into place.
-     */
-    static Path sharedDir(Path sharedCaches, Buildpack buildpack) {
-        try {
-            return Files.createDirectories(sharedCaches.resolve(buildpack.name()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not create the shared build cache of " + buildpack.name() + ": "
-                    + e.getMessage(), e);
-        }
-    }
-
     public void clear(String app) {
         Directories.deleteTree(root.resolve(app));
     }

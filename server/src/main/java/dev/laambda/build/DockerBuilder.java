@@ -3,6 +3,7 @@ package dev.laambda.build;
 import dev.laambda.docker.Container;
 import dev.laambda.docker.ContainerSpec;
 import dev.laambda.docker.DockerEngine;
+import dev.laambda.docker.SandboxNetwork;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,14 +23,24 @@ import java.util.function.Consumer;
 /**
  * Runs buildpacks inside the build image of the app's runtime (AWS SAM's, or the stand-ins built by
  * buildpacks/stacks), so an artifact is compiled against the same system as the one it runs on: the
- * source, the app's cache and ENV_DIR mounted, the buildpacks read-only, the server's user (so the files
- * it produces are the server's), the host's package-index settings, and CPU, memory, time and disk limits:
- * the image's own file system is read-only and /tmp (HOME) is the build's scratch directory on the host,
- * so everything a build writes counts against its disk quota. The container is removed whatever happens.
+ * source, the app's cache and ENV_DIR mounted, the buildpacks read-only, the host's package-index settings,
+ * and CPU, memory, time and disk limits: the image's own file system is read-only and /tmp (HOME) is the
+ * build's scratch directory on the host, so everything a build writes counts against its disk quota. A build
+ * runs tenant code (hooks, install scripts, plugins), so it is sandboxed as a function is: the build network
+ * (no host, no neighbour, no private address; the internet unless LAAMBDA_BUILD_EGRESS=none), no capabilities,
+ * no privilege gain, bounded processes, and an unprivileged user — the server's own, or {@link #BUILD_USER}
+ * when the server is root. The container is removed whatever happens.
  */
 public final class DockerBuilder implements Builder {
 
     private static final long BUILD_MEMORY_BYTES = 4L * 1024 * 1024 * 1024;
+    private static final String SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    /** Who a build runs as when the server is root: a uid of its own, never root's. */
+    static final int BUILD_USER = 995;
+    /** Compilers and package managers start many threads (and open files: the engine's limit); a fork bomb still stops. */
+    private static ContainerSpec.Sandbox sandbox(String network) {
+        return new ContainerSpec.Sandbox(network, 4096, 0);
+    }
     /** Host files with package-index settings (mirrors, proxies) the build gets read-only, and the variable naming each. */
     private static final Map<String, String> HOST_INDEX_FILES = Map.of(
             "/etc/pip.conf", "PIP_CONFIG_FILE",
@@ -49,9 +60,13 @@ public final class DockerBuilder implements Builder {
     private final Path buildpacksDir;
     private final BuildLimits limits;
     private final Path sharedCaches;
+    private final SandboxNetwork network;
+    private final SharedLayers sharedLayers;
 
     public DockerBuilder(DockerEngine docker, BuildImages images, BuildEnvironment environment, Path buildpacksDir,
-                         BuildLimits limits, Path sharedCaches) {
+                         BuildLimits limits, Path sharedCaches, SandboxNetwork network) {
+        this.network = network;
+        this.sharedLayers = new SharedLayers(docker, sharedCaches);
         this.docker = docker;
         this.images = images;
         this.environment = environment;
@@ -62,7 +77,8 @@ public final class DockerBuilder implements Builder {
 
     @Override
     public String description() {
-        return "build containers (" + docker.description() + ")";
+        return "build containers (" + docker.description() + ", network " + network.name() + ", egress "
+                + network.egress().setting() + ")";
     }
 
     @Override
@@ -79,22 +95,35 @@ public final class DockerBuilder implements Builder {
                     new ContainerSpec.Mount(cacheDir, "/tmp/cache", false),
                     new ContainerSpec.Mount(envDir.path(), "/tmp/env", true),
                     new ContainerSpec.Mount(buildpacksDir, "/buildpacks", true),
-                    new ContainerSpec.Mount(BuildCache.sharedDir(sharedCaches, buildpack), "/tmp/shared-cache", false)));
+                    new ContainerSpec.Mount(network.resolvConf(), "/etc/resolv.conf", true)));
+            Optional<Path> shared = sharedLayers.forBuild(buildpack, image.name(), out, (command, own) -> {
+                List<ContainerSpec.Mount> sharedMounts = new ArrayList<>(own);
+                sharedMounts.add(new ContainerSpec.Mount(buildpacksDir, "/buildpacks", true));
+                sharedMounts.add(new ContainerSpec.Mount(network.resolvConf(), "/etc/resolv.conf", true));
+                return new ContainerSpec(image.name(), command.subList(0, 1), command.subList(1, command.size()),
+                        Map.of("PATH", SYSTEM_PATH, "HOME", "/tmp"), "", "/tmp", sharedMounts, BUILD_MEMORY_BYTES,
+                        Runtime.getRuntime().availableProcessors() * 1_000_000_000L, true, Map.of(), Optional.empty(),
+                        Optional.of(sandbox(network.name())), Set.of());
+            });
+            // Read-only: what every app's build shares, no app's build may change.
+            shared.ifPresent(dir -> mounts.add(new ContainerSpec.Mount(dir, "/tmp/shared-cache", true)));
             Map<String, String> env = new HashMap<>(environment.forwarded());
-            env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+            env.put("PATH", SYSTEM_PATH);
             env.put("HOME", "/tmp");
             // Host paths mean nothing in the container: the buildpacks keep these in CACHE_DIR.
             List.of("TMPDIR", "GOPATH", "GOMODCACHE").forEach(env::remove);
             env.put("STACK", image.name());
             env.put("LAAMBDA_BUILDER", "docker");
-            env.put("LAAMBDA_SHARED_CACHE", "/tmp/shared-cache");
-            hostIndexFiles(mounts, env);
+            shared.ifPresent(dir -> env.put("LAAMBDA_SHARED_CACHE", "/tmp/shared-cache"));
+            hostIndexFiles(tmp.path(), env);
             hostFilesNamedBySettings(mounts, env);
+            String user = BuildUser.give(List.of(buildDir, cacheDir, envDir.path(), tmp.path()));
             ContainerSpec spec = new ContainerSpec(image.name(),
                     List.of("/buildpacks/" + buildpack.name() + "/bin/compile"), List.of("/tmp/build", "/tmp/cache", "/tmp/env"),
-                    env, owner(buildDir), "/tmp/build", mounts, BUILD_MEMORY_BYTES,
+                    env, user, "/tmp/build", mounts, BUILD_MEMORY_BYTES,
                     Runtime.getRuntime().availableProcessors() * 1_000_000_000L, true, Map.of(),
-                    Optional.of("laambda-build"), Optional.empty(), Set.copyOf(environment.forwarded().values()));
+                    Optional.of("laambda-build"), Optional.of(sandbox(network.name())),
+                    Set.copyOf(environment.forwarded().values()));
             run(spec, buildpack, List.of(buildDir, cacheDir, tmp.path()), recent);
         }
     }
@@ -125,15 +154,6 @@ public final class DockerBuilder implements Builder {
         }
     }
 
-    /** The uid:gid owning the build directory (the server's user): the files a build writes stay the server's. */
-    private static String owner(Path buildDir) {
-        try {
-            return Files.getAttribute(buildDir, "unix:uid") + ":" + Files.getAttribute(buildDir, "unix:gid");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not read the owner of " + buildDir + ": " + e.getMessage(), e);
-        }
-    }
-
     /**
      * Forwarded settings that name a host CA bundle or index config (SSL_CERT_FILE, PIP_CERT, NODE_EXTRA_CA_CERTS,
      * SSL_CERT_DIR, …: a corporate CA, say) get it mounted read-only at the same path, so the setting means the
@@ -150,15 +170,24 @@ public final class DockerBuilder implements Builder {
         }
     }
 
-    /** Mounts each host package-index file that exists at /etc/laambda/… and points its tool's variable at it. */
-    private static void hostIndexFiles(List<ContainerSpec.Mount> mounts, Map<String, String> env) {
+    /**
+     * Copies each host package-index file that exists into the build's scratch directory (/tmp/.laambda-settings
+     * in the container) and points its tool's variable at the copy: the build's own user reads it there even
+     * where the host file is private to the server's user (~/.npmrc is mode 600).
+     */
+    private static void hostIndexFiles(Path scratch, Map<String, String> env) {
         String home = System.getProperty("user.home");
         HOST_INDEX_FILES.forEach((file, variable) -> {
             Path host = Path.of(file.replaceFirst("^~", home));
             if (Files.isRegularFile(host) && !env.containsKey(variable)) {
-                String inContainer = "/etc/laambda/" + variable.toLowerCase(java.util.Locale.ROOT);
-                mounts.add(new ContainerSpec.Mount(host, inContainer, true));
-                env.put(variable, inContainer);
+                String name = variable.toLowerCase(java.util.Locale.ROOT);
+                try {
+                    Files.createDirectories(scratch.resolve(".laambda-settings"));
+                    Files.copy(host, scratch.resolve(".laambda-settings").resolve(name));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Could not copy " + host + " for the build: " + e.getMessage(), e);
+                }
+                env.put(variable, "/tmp/.laambda-settings/" + name);
             }
         });
     }

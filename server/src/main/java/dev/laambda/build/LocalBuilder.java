@@ -25,13 +25,11 @@ public final class LocalBuilder implements Builder {
 
     private final BuildEnvironment environment;
     private final BuildLimits limits;
-    private final Path sharedCaches;
 
-    /** {@code sharedCaches}: a directory per buildpack for what it shares between apps (LAAMBDA_SHARED_CACHE). */
-    public LocalBuilder(BuildEnvironment environment, BuildLimits limits, Path sharedCaches) {
+    /** Shares nothing between apps: a buildpack keeps what it would share (the PHP runtime layer) in the app's cache. */
+    public LocalBuilder(BuildEnvironment environment, BuildLimits limits) {
         this.environment = environment;
         this.limits = limits;
-        this.sharedCaches = sharedCaches;
     }
 
     @Override
@@ -45,8 +43,7 @@ public final class LocalBuilder implements Builder {
             ProcessBuilder builder = new ProcessBuilder(List.of(buildpack.bin("compile").toString(), buildDir.toString(),
                     cacheDir.toString(), envDir.path().toString())).directory(buildDir.toFile()).redirectErrorStream(true);
             environment.applyTo(builder, Map.of("STACK", "laambda-local", "LAAMBDA_BUILDER", "local",
-                    "TMPDIR", tmp.path().toString(),
-                    "LAAMBDA_SHARED_CACHE", BuildCache.sharedDir(sharedCaches, buildpack).toString()));
+                    "TMPDIR", tmp.path().toString()));
             run(builder, buildpack, List.of(buildDir, cacheDir, tmp.path()), out);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not run " + buildpack.name() + " bin/compile: " + e.getMessage(), e);

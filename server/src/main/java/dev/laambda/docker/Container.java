@@ -70,7 +70,8 @@ public final class Container implements AutoCloseable {
                         .withCapDrop(Capability.ALL)
                         .withSecurityOpts(List.of("no-new-privileges"))
                         .withPidsLimit(sandbox.maxProcesses())
-                        .withUlimits(List.of(new Ulimit("nofile", sandbox.maxOpenFiles(), sandbox.maxOpenFiles())))
+                        .withUlimits(sandbox.maxOpenFiles() > 0
+                                ? List.of(new Ulimit("nofile", sandbox.maxOpenFiles(), sandbox.maxOpenFiles())) : List.of())
                         .withSysctls(Map.of("net.ipv6.conf.all.disable_ipv6", "1")),
                 () -> host.withNetworkMode("host"));
         if (spec.memoryBytes() > 0) {

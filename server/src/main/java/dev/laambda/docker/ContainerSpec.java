@@ -30,8 +30,8 @@ public record ContainerSpec(String image, List<String> entrypoint, List<String> 
 
     /**
      * How a container of tenant code is walled in: its own network namespace on {@code network} (see
-     * FunctionNetwork), every capability dropped, no privilege gained through setuid binaries, IPv6 off,
-     * and at most {@code maxProcesses} processes and {@code maxOpenFiles} open files.
+     * SandboxNetwork), every capability dropped, no privilege gained through setuid binaries, IPv6 off,
+     * and at most {@code maxProcesses} processes and {@code maxOpenFiles} open files (0: the engine's own limit).
      */
     public record Sandbox(String network, long maxProcesses, long maxOpenFiles) {
 

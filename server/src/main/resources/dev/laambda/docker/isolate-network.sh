@@ -1,5 +1,7 @@
-# isolate-network.sh BRIDGE SUBNET EGRESS: the host firewall around Laambda's function network.
-# Run by the server (FunctionNetwork) in the laambda/netfilter image, on the engine host's network with
+# isolate-network.sh BRIDGE SUBNET EGRESS [ALLOWED]: the host firewall around one of Laambda's networks for
+# tenant code (functions, builds). ALLOWED: comma-separated IPv4:port pairs containers may reach whatever
+# the rules below say (a package mirror on the host or a private address), by TCP.
+# Run by the server (SandboxNetwork) in the laambda/netfilter image, on the engine host's network with
 # NET_ADMIN, at every start; safe to run again (it rebuilds its own chains, adds each jump once).
 #
 # From a container on BRIDGE:
@@ -13,7 +15,7 @@
 # private addresses; the last line names them ("dns 10.0.0.2 …") for the containers' resolv.conf, since
 # Docker's embedded resolver does not work where Docker does not manage iptables.
 set -eu
-bridge="$1" subnet="$2" egress="$3"
+bridge="$1" subnet="$2" egress="$3" allowed="${4:-}"
 fail() { echo "$*" >&2; exit 1; }
 
 case "$egress" in internet|none) ;; *) fail "egress must be internet or none, not '$egress'" ;; esac
@@ -26,6 +28,14 @@ fi
 host_chain="LMB-HOST-$bridge" out_chain="LMB-OUT-$bridge" in_chain="LMB-IN-$bridge"
 for chain in "$host_chain" "$out_chain" "$in_chain"; do
   iptables -w -N "$chain" 2>/dev/null || iptables -w -F "$chain"
+done
+for pair in $(echo "$allowed" | tr ',' ' '); do
+  address="${pair%:*}" port="${pair##*:}"
+  case "$address:$port" in
+    *[!0-9.:]*|:*|*:) fail "allowed address '$pair' is not IPv4:port" ;;
+  esac
+  iptables -w -A "$host_chain" -d "$address" -p tcp --dport "$port" -j ACCEPT
+  iptables -w -A "$out_chain" -d "$address" -p tcp --dport "$port" -j ACCEPT
 done
 iptables -w -A "$host_chain" -j DROP
 iptables -w -A "$out_chain" -o "$bridge" -j DROP
@@ -63,10 +73,10 @@ else
   while masquerade -D 2>/dev/null; do :; done
 fi
 
-# Containers start with IPv6 off (FunctionNetwork); these rules are the second wall where the host has it.
+# Containers start with IPv6 off (SandboxNetwork); these rules are the second wall where the host has it.
 for chain in INPUT FORWARD; do
   ip6tables -w -C "$chain" -i "$bridge" -j DROP 2>/dev/null || ip6tables -w -I "$chain" 1 -i "$bridge" -j DROP 2>/dev/null \
     || echo "warning: no ip6tables $chain rule for $bridge (the host has no IPv6 filter table)"
 done
-echo "isolated $bridge ($subnet), egress $egress"
+echo "isolated $bridge ($subnet), egress $egress${allowed:+, allowed $allowed}"
 echo "dns$dns"

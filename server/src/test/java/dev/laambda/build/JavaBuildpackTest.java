@@ -47,7 +47,7 @@ class JavaBuildpackTest {
     private final BuildEnvironment environment = new BuildEnvironment(System.getenv());
     private final Buildpacks buildpacks = new Buildpacks(SHIPPED, List.of("python", "java"), environment);
     private final LocalBuilder builder = new LocalBuilder(environment,
-            new BuildLimits(Duration.ofMinutes(10), 4L << 30), Path.of(System.getProperty("java.io.tmpdir"), "laambda-shared"));
+            new BuildLimits(Duration.ofMinutes(10), 4L << 30));
 
     @Test
     void aMavenAppIsBuiltIntoLambdasJavaLayoutWithClassesAtTheRootAndJarsInLib() throws Exception {

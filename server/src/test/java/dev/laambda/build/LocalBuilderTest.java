@@ -190,7 +190,7 @@ class LocalBuilderTest {
         Path app = Files.createDirectories(temp.resolve("app"));
         Path cache = Files.createDirectories(temp.resolve("cache"));
         BuildFailedException e = assertThrows(BuildFailedException.class, () -> new LocalBuilder(
-                new BuildEnvironment(SERVER_ENVIRONMENT), new BuildLimits(Duration.ofMinutes(1), 20L << 20), temp.resolve("shared"))
+                new BuildEnvironment(SERVER_ENVIRONMENT), new BuildLimits(Duration.ofMinutes(1), 20L << 20))
                 .compile(greedy, app, cache, Map.of(), line -> { }));
 
         assertEquals("Build used more than 20 MB of disk: greedy bin/compile was stopped (LAAMBDA_BUILD_DISK; "
@@ -202,7 +202,7 @@ class LocalBuilderTest {
     }
 
     private LocalBuilder builder(Duration timeout) {
-        return new LocalBuilder(new BuildEnvironment(SERVER_ENVIRONMENT), new BuildLimits(timeout, 1L << 30), temp.resolve("shared"));
+        return new LocalBuilder(new BuildEnvironment(SERVER_ENVIRONMENT), new BuildLimits(timeout, 1L << 30));
     }
 
     private Buildpack buildpack(String name, String compileBody) throws Exception {

@@ -31,7 +31,7 @@ class PythonBuildpackTest {
     private final BuildEnvironment environment = new BuildEnvironment(System.getenv());
     private final Buildpacks buildpacks = new Buildpacks(SHIPPED, List.of("python"), environment);
     private final LocalBuilder builder = new LocalBuilder(environment,
-            new BuildLimits(Duration.ofMinutes(5), 4L << 30), Path.of(System.getProperty("java.io.tmpdir"), "laambda-shared"));
+            new BuildLimits(Duration.ofMinutes(5), 4L << 30));
 
     @Test
     void requirementsAreInstalledAtTheAppRootWithoutBytecode() throws Exception {

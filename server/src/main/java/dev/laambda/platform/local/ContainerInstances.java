@@ -4,7 +4,7 @@ import dev.laambda.Directories;
 import dev.laambda.docker.Container;
 import dev.laambda.docker.ContainerSpec;
 import dev.laambda.docker.DockerEngine;
-import dev.laambda.docker.FunctionNetwork;
+import dev.laambda.docker.SandboxNetwork;
 import dev.laambda.platform.FunctionSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +46,7 @@ public final class ContainerInstances implements InstanceLauncher {
 
     private final DockerEngine docker;
     private final RunImages images;
-    private final FunctionNetwork network;
+    private final SandboxNetwork network;
     private final Path relay;
     private final Path runtimeApiDir;
 
@@ -57,7 +57,7 @@ public final class ContainerInstances implements InstanceLauncher {
      * @param runtimeApiDir where each instance's socket directory is made: closed to every other user, and
      *                      emptied here of those a server that did not stop cleanly left behind
      */
-    public ContainerInstances(DockerEngine docker, RunImages images, FunctionNetwork network, Path relay,
+    public ContainerInstances(DockerEngine docker, RunImages images, SandboxNetwork network, Path relay,
                               Path runtimeApiDir) {
         this.docker = docker;
         this.images = images;

@@ -5,7 +5,7 @@ import dev.laambda.testing.TestDocker;
 
 import dev.laambda.docker.DockerEngine;
 import dev.laambda.docker.Egress;
-import dev.laambda.docker.FunctionNetwork;
+import dev.laambda.docker.SandboxNetwork;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -88,7 +88,7 @@ enum RuntimeSandbox {
             try {
                 DockerEngine docker = TestDocker.require();
                 Path state = Files.createTempDirectory("laambda-runtime-api");
-                FunctionNetwork network = FunctionNetwork.ensure(docker, Egress.INTERNET, "laambda/netfilter:trixie",
+                SandboxNetwork network = SandboxNetwork.ensure(docker, SandboxNetwork.Purpose.FUNCTIONS, SandboxNetwork.Reach.of(Egress.INTERNET), "laambda/netfilter:trixie",
                         state.resolve("network")).network().orElseThrow();
                 containers = new ContainerInstances(docker, new RunImages(System.getenv()), network, buildRelay(),
                         state.resolve("sockets"));

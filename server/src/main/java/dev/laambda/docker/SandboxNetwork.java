@@ -26,22 +26,51 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Docker network every function instance joins, and the host firewall around it: a bridge of its own
- * where a container reaches neither the host (any of its addresses), nor another container, nor a private
- * or link-local address — only the internet, or nothing (see isolate-network.sh beside this class).
- * Made or checked at every server start; if either fails, the server must not run tenants in containers.
+ * A Docker network for tenant code (function instances, or builds), and the host firewall around it: a bridge
+ * of its own where a container reaches neither the host (any of its addresses), nor another container, nor a
+ * private or link-local address — only the internet, or nothing, and the few host:port pairs the operator
+ * allows (see isolate-network.sh beside this class). Made or checked at every server start; if either fails,
+ * the server must not run tenants in containers.
  */
-public final class FunctionNetwork {
+public final class SandboxNetwork {
 
-    private static final Logger log = LoggerFactory.getLogger(FunctionNetwork.class);
+    private static final Logger log = LoggerFactory.getLogger(SandboxNetwork.class);
     private static final String SCRIPT = "isolate-network.sh";
+
+    /** What runs on the network: each purpose has its own networks and bridges (one per egress mode). */
+    public enum Purpose {
+        FUNCTIONS("laambda-functions", 0), BUILDS("laambda-builds", 2);
+
+        private final String network;
+        private final int firstBridge;
+
+        Purpose(String network, int firstBridge) {
+            this.network = network;
+            this.firstBridge = firstBridge;
+        }
+    }
+
+    /**
+     * What containers on the network may reach beyond it: {@code egress}, plus {@code allowed} "IPv4:port"
+     * pairs (a package mirror on the host, say), even where they are the host's or private addresses.
+     */
+    public record Reach(Egress egress, List<String> allowed) {
+
+        public Reach {
+            allowed = List.copyOf(allowed);
+        }
+
+        public static Reach of(Egress egress) {
+            return new Reach(egress, List.of());
+        }
+    }
 
     private final String name;
     private final String subnet;
     private final Egress egress;
     private final Path resolvConf;
 
-    private FunctionNetwork(String name, String subnet, Egress egress, Path resolvConf) {
+    private SandboxNetwork(String name, String subnet, Egress egress, Path resolvConf) {
         this.name = name;
         this.subnet = subnet;
         this.egress = egress;
@@ -49,35 +78,37 @@ public final class FunctionNetwork {
     }
 
     /**
-     * The network for {@code egress} (one per egress mode, shared by every server on this engine), created
-     * when missing, with its firewall rules set on the engine's host by {@code netfilterImage}; the
-     * containers' resolv.conf (the engine host's name servers, or none without egress) is kept in {@code stateDir}.
+     * The network for {@code purpose} and {@code reach}'s egress (one per egress mode, shared by every server
+     * on this engine), created when missing, with its firewall rules set on the engine's host by
+     * {@code netfilterImage}; the containers' resolv.conf (the engine host's name servers, or none without
+     * egress) is kept in {@code stateDir}.
      *
-     * @return the network, or the one-line reason the engine cannot isolate functions
+     * @return the network, or the one-line reason the engine cannot isolate tenant code
      */
-    public static Result ensure(DockerEngine engine, Egress egress, String netfilterImage, Path stateDir) {
-        String name = egress == Egress.INTERNET ? "laambda-functions" : "laambda-functions-no-egress";
-        String bridge = egress == Egress.INTERNET ? "laambda0" : "laambda1";
+    public static Result ensure(DockerEngine engine, Purpose purpose, Reach reach, String netfilterImage, Path stateDir) {
+        Egress egress = reach.egress();
+        String name = purpose.network + (egress == Egress.INTERNET ? "" : "-no-egress");
+        String bridge = "laambda" + (purpose.firstBridge + (egress == Egress.INTERNET ? 0 : 1));
         try {
             engine.requireImage(netfilterImage, "Firewall", "LAAMBDA_NETFILTER_IMAGE");
             String subnet = subnet(engine.client(), name, bridge);
-            List<String> report = applyRules(engine.client(), netfilterImage, bridge, subnet, egress);
+            List<String> report = applyRules(engine.client(), netfilterImage, bridge, subnet, reach);
             List<String> nameServers = List.of(report.get(report.size() - 1).replaceFirst("^dns", "").strip().split("\\s+"))
                     .stream().filter(server -> !server.isEmpty()).toList();
             Path resolvConf = writeResolvConf(stateDir.resolve("resolv.conf-" + name), nameServers);
-            log.info("event=function_network network={} bridge={} subnet={} egress={} name_servers={} rules=\"{}\"", name,
+            log.info("event=sandbox_network network={} bridge={} subnet={} egress={} name_servers={} rules=\"{}\"", name,
                     bridge, subnet, egress.setting(), String.join(",", nameServers), report.get(report.size() - 2));
-            return new Result(Optional.of(new FunctionNetwork(name, subnet, egress, resolvConf)), "");
+            return new Result(Optional.of(new SandboxNetwork(name, subnet, egress, resolvConf)), "");
         } catch (IOException e) {
-            return new Result(Optional.empty(), "could not write the function network's resolv.conf: " + e.getMessage());
+            return new Result(Optional.empty(), "could not write the " + name + " network's resolv.conf: " + e.getMessage());
         } catch (RuntimeException e) {
-            return new Result(Optional.empty(), "the Docker engine cannot isolate function containers ("
+            return new Result(Optional.empty(), "the Docker engine cannot isolate " + purpose.name().toLowerCase(java.util.Locale.ROOT) + " in containers ("
                     + DockerEngine.firstLine(e) + ")");
         }
     }
 
     /** The outcome of {@link #ensure}: the network, or why there is none (one line). */
-    public record Result(Optional<FunctionNetwork> network, String problem) {
+    public record Result(Optional<SandboxNetwork> network, String problem) {
     }
 
     /** The Docker network's name, for a container's network mode. */
@@ -137,7 +168,7 @@ public final class FunctionNetwork {
                     .withOptions(Map.of("com.docker.network.bridge.name", bridge,
                             // Docker's own switch for what the firewall also drops (where Docker manages iptables).
                             "com.docker.network.bridge.enable_icc", "false"))
-                    .withLabels(Map.of("dev.laambda.purpose", "functions"))
+                    .withLabels(Map.of("dev.laambda.purpose", name))
                     .exec();
         } catch (ConflictException createdMeanwhile) {
             log.debug("event=function_network_created_by_another_server network={}", name);
@@ -146,9 +177,10 @@ public final class FunctionNetwork {
     }
 
     /** Runs the firewall script on the engine's host network; its output lines, or a failure naming why. */
-    private static List<String> applyRules(DockerClient docker, String image, String bridge, String subnet, Egress egress) {
+    private static List<String> applyRules(DockerClient docker, String image, String bridge, String subnet, Reach reach) {
         String id = docker.createContainerCmd(image)
-                .withEntrypoint("sh", "-c", script(), "isolate-network", bridge, subnet, egress.setting())
+                .withEntrypoint("sh", "-c", script(), "isolate-network", bridge, subnet, reach.egress().setting(),
+                        String.join(",", reach.allowed()))
                 .withLabels(Map.of("dev.laambda.purpose", "firewall"))
                 .withHostConfig(HostConfig.newHostConfig().withNetworkMode("host")
                         .withCapAdd(Capability.NET_ADMIN, Capability.NET_RAW))
@@ -185,7 +217,7 @@ public final class FunctionNetwork {
     }
 
     private static String script() {
-        try (InputStream in = FunctionNetwork.class.getResourceAsStream(SCRIPT)) {
+        try (InputStream in = SandboxNetwork.class.getResourceAsStream(SCRIPT)) {
             if (in == null) {
                 throw new IllegalStateException(SCRIPT + " is missing from the server jar");
             }

@@ -27,11 +27,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * address of its own, yet a sandboxed container reaches none of them, nor a neighbour on the same
  * network, nor the cloud metadata address; and it holds no capability, no IPv6, bounded processes.
  */
-class FunctionNetworkTest {
+class SandboxNetworkTest {
 
     private static final String IMAGE = "laambda/stack-run:trixie";
     private static DockerEngine docker;
-    private static FunctionNetwork network;
+    private static SandboxNetwork network;
     private static ServerSocket hostListener;
     private static Path stateDir;
 
@@ -39,7 +39,7 @@ class FunctionNetworkTest {
     static void isolate() throws IOException {
         docker = TestDocker.require();
         stateDir = Files.createTempDirectory("laambda-network-test");
-        FunctionNetwork.Result result = FunctionNetwork.ensure(docker, Egress.INTERNET, "laambda/netfilter:trixie", stateDir);
+        SandboxNetwork.Result result = SandboxNetwork.ensure(docker, SandboxNetwork.Purpose.FUNCTIONS, SandboxNetwork.Reach.of(Egress.INTERNET), "laambda/netfilter:trixie", stateDir);
         assertTrue(result.network().isPresent(), result.problem());
         network = result.network().get();
         // Stands in for the server's HTTP, SSH and PostgreSQL ports: a port on every address of the host.
@@ -113,7 +113,7 @@ class FunctionNetworkTest {
         assertEquals("resolved", run(IMAGE, Optional.of(ContainerSpec.Sandbox.lambda(network.name())),
                 List.of(new ContainerSpec.Mount(network.resolvConf(), "/etc/resolv.conf", true)), resolve));
 
-        FunctionNetwork closed = FunctionNetwork.ensure(docker, Egress.NONE, "laambda/netfilter:trixie", stateDir).network()
+        SandboxNetwork closed = SandboxNetwork.ensure(docker, SandboxNetwork.Purpose.FUNCTIONS, SandboxNetwork.Reach.of(Egress.NONE), "laambda/netfilter:trixie", stateDir).network()
                 .orElseThrow();
         assertEquals("unresolved", run(IMAGE, Optional.of(ContainerSpec.Sandbox.lambda(closed.name())),
                 List.of(new ContainerSpec.Mount(closed.resolvConf(), "/etc/resolv.conf", true)), resolve));
@@ -121,14 +121,14 @@ class FunctionNetworkTest {
 
     @Test
     void ensuringTheNetworkAgainKeepsOneSetOfRules() {
-        FunctionNetwork.Result again = FunctionNetwork.ensure(docker, Egress.INTERNET, "laambda/netfilter:trixie", stateDir);
+        SandboxNetwork.Result again = SandboxNetwork.ensure(docker, SandboxNetwork.Purpose.FUNCTIONS, SandboxNetwork.Reach.of(Egress.INTERNET), "laambda/netfilter:trixie", stateDir);
         assertEquals(network.name(), again.network().orElseThrow().name());
         assertEquals(network.subnet(), again.network().orElseThrow().subnet());
     }
 
     @Test
     void aFirewallImageThatIsMissingIsTheReasonInOneLine() {
-        FunctionNetwork.Result result = FunctionNetwork.ensure(docker, Egress.INTERNET, "laambda/no-such-netfilter:1", stateDir);
+        SandboxNetwork.Result result = SandboxNetwork.ensure(docker, SandboxNetwork.Purpose.FUNCTIONS, SandboxNetwork.Reach.of(Egress.INTERNET), "laambda/no-such-netfilter:1", stateDir);
         assertTrue(result.network().isEmpty());
         assertTrue(result.problem().contains("laambda/no-such-netfilter:1") && !result.problem().contains("\n"),
                 result.problem());
