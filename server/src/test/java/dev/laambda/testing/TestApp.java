@@ -68,6 +68,12 @@ public final class TestApp {
         developer.writeAndCommit(repo, files, message);
     }
 
+    /** Commits {@code path} as executable (a hook such as bin/pre_compile), for the next push. */
+    public void makeExecutable(String path) {
+        TestGit.require(developer.git(repo, "update-index", "--chmod=+x", path));
+        TestGit.require(developer.git(repo, "commit", "-qm", "executable " + path));
+    }
+
     public TestGit developer() {
         return developer;
     }
