@@ -210,6 +210,10 @@ public final class Laambda implements AutoCloseable {
                     builder, new BuildCache(config.cacheDir()),
                     new ArtifactPacker(ArtifactPacker.LAMBDA_UNZIPPED_LIMIT, java.util.Optional.of(config.deflatedDir())), artifactStore,
                     new ArtifactRepository(database), releases, config.workspacesDir());
+            int leftoverWorkspaces = deployer.removeLeftoverWorkspaces();
+            if (leftoverWorkspaces > 0) {
+                log.warn("event=leftover_workspaces_removed count={}", leftoverWorkspaces);
+            }
             SshGitServer ssh = listen(ServerConfig.SSH_PORT, config.sshPort(), () -> SshGitServer.start(config.sshHost(),
                     config.sshPort(), config.sshHostKeyFile(), new GitEndpoint(sshKeys, apps, repos, deployer)));
             parts.add(0, ssh);
