@@ -34,11 +34,16 @@ final class StalePostmaster {
     /** Stops the PostgreSQL still running on {@code dataDir}, if any; removes a lock file that names someone else. */
     static void clear(Path dataDir, PostgresBinaries binaries) throws IOException {
         Optional<Long> named = pidInFile(dataDir);
-        if (named.isEmpty() || !running(named.get())) {
-            // No lock file, or its process is gone: PostgreSQL clears a stale file itself.
+        if (named.isEmpty()) {
             return;
         }
         long pid = named.get();
+        if (!running(pid)) {
+            // Gone: PostgreSQL clears a stale file itself. It takes an exited process that its parent has not reaped
+            // yet (a zombie) for a live one, though, so give the reaper a moment.
+            awaitReaped(pid, Duration.ofSeconds(10));
+            return;
+        }
         if (!isPostgresOf(pid, dataDir)) {
             // PostgreSQL would see a live PID and refuse to start; the process is not ours, so it is left alone.
             Files.deleteIfExists(dataDir.resolve(PID_FILE));
@@ -99,6 +104,18 @@ final class StalePostmaster {
             }
         }
         return false;
+    }
+
+    private static void awaitReaped(long pid, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (ProcessHandle.of(pid).isPresent() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private static boolean awaitExit(long pid, Duration timeout) {
