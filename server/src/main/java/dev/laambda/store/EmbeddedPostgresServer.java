@@ -70,6 +70,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setConnectConfig("password", password)
                     .start();
             return new EmbeddedPostgresServer(postgres, password);
+        } catch (IllegalStateException e) {
+            // zonky locks epg-lock in the data directory for as long as its PostgreSQL runs, before anything else
+            // touches the directory: a live server's PostgreSQL is never taken for one a killed server left.
+            if (String.valueOf(e.getMessage()).startsWith("could not lock")) {
+                throw new LaambdaException(LaambdaException.Kind.UNAVAILABLE, "data_dir_in_use", "Another Laambda server is using "
+                        + dataDir + " (its PostgreSQL holds the lock): stop that server, or give this one another data directory");
+            }
+            throw e;
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
         }

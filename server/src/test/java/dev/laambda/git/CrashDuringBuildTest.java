@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -97,6 +98,27 @@ class CrashDuringBuildTest {
             } else {
                 ProcessHandle.of(orphan).filter(process -> !exited(orphan)).ifPresent(ProcessHandle::destroy);
             }
+        }
+    }
+
+    @Test
+    void aSecondServerStartedOnTheSameDataRefusesAndLeavesTheFirstOneAndItsPostgresRunning() throws Exception {
+        Path data = Files.createTempDirectory("laambda-crash");
+        Map<String, String> env = Map.of("LAAMBDA_DATA", data.toString());
+        try (TestServerProcess first = TestServerProcess.start(env, List.of())) {
+            long postmaster = postmasterPid(data.resolve("postgres"));
+
+            IllegalStateException refused = assertThrows(IllegalStateException.class, () -> TestServerProcess.start(env, List.of()));
+            assertTrue(refused.getMessage().contains(" !    Another Laambda server is using " + data.toAbsolutePath() + ": stop that "
+                            + "server, or give this one another data directory (LAAMBDA_DATA)"),
+                    refused.getMessage());
+            assertFalse(refused.getMessage().contains("event=stale_postgres") || refused.getMessage().contains("event=leftover"),
+                    "it cleared nothing away: " + refused.getMessage());
+
+            assertFalse(exited(postmaster), "the first server's PostgreSQL still runs");
+            assertEquals(postmaster, postmasterPid(data.resolve("postgres")));
+            TestApi.Response apps = first.admin().get("/api/v1/apps");
+            assertEquals(200, apps.status(), apps.body());
         }
     }
 
