@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * The PostgreSQL an earlier Laambda left running on the data directory. zonky starts PostgreSQL as a process of its own,
@@ -41,7 +42,7 @@ final class StalePostmaster {
         if (!running(pid)) {
             // Gone: PostgreSQL clears a stale file itself. It takes an exited process that its parent has not reaped
             // yet (a zombie) for a live one, though, so give the reaper a moment.
-            awaitReaped(pid, Duration.ofSeconds(10));
+            await(() -> ProcessHandle.of(pid).isEmpty(), Duration.ofSeconds(10));
             return;
         }
         if (!isPostgresOf(pid, dataDir)) {
@@ -52,7 +53,7 @@ final class StalePostmaster {
             return;
         }
         binaries.stop(dataDir, STOP_WAIT);
-        if (!awaitExit(pid, Duration.ofSeconds(10))) {
+        if (!await(() -> !running(pid), Duration.ofSeconds(10))) {
             throw new LaambdaException(LaambdaException.Kind.UNAVAILABLE, "postgres_still_running",
                     "A PostgreSQL left by an earlier start (pid " + pid + ") still runs on " + dataDir
                             + " and did not stop: stop it (kill " + pid + ") and start Laambda again");
@@ -106,21 +107,10 @@ final class StalePostmaster {
         return false;
     }
 
-    private static void awaitReaped(long pid, Duration timeout) {
+    /** Waits until {@code done} holds or the time is up; returns whether it holds. */
+    private static boolean await(BooleanSupplier done, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (ProcessHandle.of(pid).isPresent() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    private static boolean awaitExit(long pid, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (running(pid)) {
+        while (!done.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 return false;
             }
