@@ -65,9 +65,11 @@ public final class Laambda implements AutoCloseable {
     private final ApiServer api;
     private final SshGitServer ssh;
     private final Accounts accounts;
+    private final DataDirLock dataDirLock;
 
-    private Laambda(List<AutoCloseable> parts, ApiServer api, SshGitServer ssh, Accounts accounts) {
+    private Laambda(List<AutoCloseable> parts, ApiServer api, SshGitServer ssh, Accounts accounts, DataDirLock dataDirLock) {
         this.parts = parts;
+        this.dataDirLock = dataDirLock;
         this.api = api;
         this.ssh = ssh;
         this.accounts = accounts;
@@ -185,6 +187,8 @@ public final class Laambda implements AutoCloseable {
 
     /** Starts every part; {@code console} receives the one-time bootstrap token and the ready line. */
     public static Laambda start(ServerConfig config, PrintStream console) {
+        // First: what follows clears the leftovers of a killed server from the data directory, never a live one's.
+        DataDirLock dataDirLock = DataDirLock.acquire(config.dataDir());
         List<AutoCloseable> parts = new ArrayList<>();
         try {
             DockerEngine.Connection docker = DockerEngine.connect(serverIdentity(config), config.dockerHost());
@@ -234,6 +238,10 @@ public final class Laambda implements AutoCloseable {
                     builder, new BuildCache(config.cacheDir()),
                     new ArtifactPacker(ArtifactPacker.LAMBDA_UNZIPPED_LIMIT, java.util.Optional.of(config.deflatedDir())), artifactStore,
                     new ArtifactRepository(database), releases, config.workspacesDir());
+            int leftoverWorkspaces = deployer.removeLeftoverWorkspaces();
+            if (leftoverWorkspaces > 0) {
+                log.warn("event=leftover_workspaces_removed count={}", leftoverWorkspaces);
+            }
             SshGitServer ssh = listen(ServerConfig.SSH_PORT, config.sshPort(), () -> SshGitServer.start(config.sshHost(),
                     config.sshPort(), config.sshHostKeyFile(), new GitEndpoint(sshKeys, apps, repos, deployer)));
             parts.add(0, ssh);
@@ -244,7 +252,7 @@ public final class Laambda implements AutoCloseable {
                     () -> ApiServer.start(config.httpHost(), config.httpPort(), routes, accounts, json));
             parts.add(0, api);
 
-            Laambda server = new Laambda(parts, api, ssh, accounts);
+            Laambda server = new Laambda(parts, api, ssh, accounts, dataDirLock);
             accounts.bootstrapAdmin(config.adminEmail()).ifPresent(admin -> console.println(
                     "Created the first admin, " + admin.user().email() + ". Their API token (shown once, keep it safe):\n\n    "
                             + admin.token().secret() + "\n\nLog in with: laambda login --server http://localhost:"
@@ -257,6 +265,7 @@ public final class Laambda implements AutoCloseable {
             return server;
         } catch (RuntimeException e) {
             closeAll(parts);
+            dataDirLock.close();
             throw e;
         }
     }
@@ -304,6 +313,7 @@ public final class Laambda implements AutoCloseable {
     @Override
     public void close() {
         closeAll(parts);
+        dataDirLock.close();
     }
 
     private static Database openDatabase(ServerConfig config, List<AutoCloseable> parts) {

@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -119,6 +120,23 @@ public final class Deployer {
             } finally {
                 deleteWorkspace(workspace);
             }
+        }
+    }
+
+    /**
+     * Deletes the build workspaces a killed server left behind; returns how many. Call at start, before pushes are
+     * accepted: a workspace of a running build would go with them.
+     */
+    public int removeLeftoverWorkspaces() {
+        if (!Files.isDirectory(workspaces)) {
+            return 0;
+        }
+        try (var leftovers = Files.list(workspaces)) {
+            List<Path> all = leftovers.toList();
+            all.forEach(Directories::deleteTree);
+            return all.size();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not empty the build workspaces in " + workspaces + ": " + e.getMessage(), e);
         }
     }
 

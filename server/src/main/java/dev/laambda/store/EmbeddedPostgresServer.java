@@ -24,6 +24,8 @@ import java.util.Optional;
  * master key through it. zonky's initdb trusts every local connection, so before PostgreSQL first starts on a data
  * directory (new, or made by a Laambda before passwords) the password is set in single-user mode and pg_hba.conf is
  * replaced: there is no moment in which the server accepts a connection without the password.
+ *
+ * <p>A PostgreSQL that a killed server left running on the data directory is stopped first ({@link StalePostmaster}).
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
@@ -60,11 +62,22 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setServerConfig("listen_addresses", "127.0.0.1,::1")
                     .setServerConfig("password_encryption", "scram-sha-256")
                     // Runs after zonky's initdb and before PostgreSQL starts.
-                    .setDataDirectoryCustomizer(dir -> requirePassword(dir, binaries, password, passwordFile, existing))
+                    .setDataDirectoryCustomizer(dir -> {
+                        clearStalePostmaster(dir.toPath(), binaries);
+                        requirePassword(dir, binaries, password, passwordFile, existing);
+                    })
                     // zonky's own readiness check connects as the superuser too.
                     .setConnectConfig("password", password)
                     .start();
             return new EmbeddedPostgresServer(postgres, password);
+        } catch (IllegalStateException e) {
+            // zonky locks epg-lock in the data directory for as long as its PostgreSQL runs, before anything else
+            // touches the directory: a live server's PostgreSQL is never taken for one a killed server left.
+            if (String.valueOf(e.getMessage()).startsWith("could not lock")) {
+                throw new LaambdaException(LaambdaException.Kind.UNAVAILABLE, "data_dir_in_use", "Another Laambda server is using "
+                        + dataDir + " (its PostgreSQL holds the lock): stop that server, or give this one another data directory");
+            }
+            throw e;
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
         }
@@ -85,6 +98,16 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         SecretFile.create(passwordFile, fresh);
         log.info("event=embedded_postgres_password_created file={}", passwordFile);
         return fresh;
+    }
+
+    /** A PostgreSQL a killed server left running on the directory: stopped, else nothing could start on it. */
+    private static void clearStalePostmaster(Path dataDir, PostgresBinaries binaries) {
+        try {
+            StalePostmaster.clear(dataDir, binaries);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not stop the PostgreSQL an earlier start left running on " + dataDir + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /**

@@ -12,14 +12,15 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * zonky's PostgreSQL binaries, and the one thing Laambda runs with them itself: a statement in single-user mode (no
- * server, no connection) on a data directory before PostgreSQL starts on it. zonky unpacks the archive into
+ * zonky's PostgreSQL binaries, and the two things Laambda runs with them itself: a statement in single-user mode (no
+ * server, no connection) on a data directory before PostgreSQL starts on it, and pg_ctl stop for one an earlier start left. zonky unpacks the archive into
  * {@code <working dir>/PG-<md5 of the archive>}; this resolver notes the digest as zonky reads the archive (a new instance
  * per start: zonky caches its answer per resolver instance, and an earlier start in this JVM may have used another dir).
  */
@@ -55,6 +56,18 @@ final class PostgresBinaries implements PgBinaryResolver {
             throw new IOException("PostgreSQL in single-user mode failed (exit " + result.exit() + "): " + firstProblem(result.output()));
         }
         return result.output();
+    }
+
+    /**
+     * Stops the PostgreSQL running on {@code dataDir} with a fast shutdown (sessions end, committed work is kept) and
+     * waits until it is gone. pg_ctl signals the PID in postmaster.pid: check that process first.
+     */
+    void stop(Path dataDir, Duration wait) throws IOException {
+        Result result = run("", "pg_ctl", "stop", "-D", dataDir.toString(), "-m", "fast", "-w", "-t", String.valueOf(wait.toSeconds()));
+        if (result.exit() != 0) {
+            throw new IOException("pg_ctl could not stop the PostgreSQL on " + dataDir + " (exit " + result.exit() + "): "
+                    + result.output().strip().lines().reduce((first, last) -> last).orElse("no message"));
+        }
     }
 
     private record Result(int exit, String output) {

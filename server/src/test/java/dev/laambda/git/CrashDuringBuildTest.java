@@ -3,8 +3,6 @@ package dev.laambda.git;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.laambda.testing.TestApi;
 import dev.laambda.testing.TestGit;
-import dev.laambda.testing.TestPostgres;
-import dev.laambda.testing.TestServer;
 import dev.laambda.testing.TestServerProcess;
 import org.junit.jupiter.api.Test;
 
@@ -18,40 +16,59 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A server killed (SIGKILL) in the middle of a build: after a restart nothing is half-done and pushing works. */
+/**
+ * A server killed (SIGKILL) in the middle of a build, running its own embedded PostgreSQL as it does by default: the
+ * PostgreSQL outlives it, and the next start stops that one, then carries on where the killed server left off.
+ */
 class CrashDuringBuildTest {
 
     @Test
-    void aBuildInterruptedByACrashIsMarkedFailedAndTheNextPushWorks() throws Exception {
+    void aServerKilledMidBuildIsRestartedOnItsDataWithTheBuildFailedAndNothingLeftOver() throws Exception {
         Path data = Files.createTempDirectory("laambda-crash");
         Path buildpacks = slowBuildpacks();
-        String databaseUrl = TestPostgres.newDatabaseUrl();
-        TestServerProcess server = TestServerProcess.start(Map.of("LAAMBDA_DATA", data.toString(), "DATABASE_URL", databaseUrl,
-                "LAAMBDA_BUILDPACKS_DIR", buildpacks.toString(), "LAAMBDA_BUILDPACKS", "slow"), List.of());
+        // No DATABASE_URL: the server runs its own PostgreSQL, kept in the data directory.
+        Map<String, String> env = Map.of("LAAMBDA_DATA", data.toString(), "LAAMBDA_BUILDPACKS_DIR", buildpacks.toString(),
+                "LAAMBDA_BUILDPACKS", "slow");
+        Path postgresDir = data.resolve("postgres");
+        Path workspaces = data.resolve("workspaces");
+        TestServerProcess server = TestServerProcess.start(env, List.of());
         String token = server.adminToken();
+        long orphan;
+        int liveRelease;
         try {
             TestApi admin = server.admin();
             TestGit developer = TestGit.newDeveloper();
             admin.post("/api/v1/keys", GitPushTest.json(Map.of("public_key", developer.publicKey())));
             admin.post("/api/v1/apps", "{\"name\":\"crashy\"}");
             admin.patch("/api/v1/apps/crashy/config", "{\"SLOW\":\"yes\"}");
+            liveRelease = admin.get("/api/v1/apps/crashy").json().get("current_release").asInt();
             Path repo = developer.newRepo(Map.of("main.slow", "x", "Procfile", "web: main.handler\n"));
             String url = "ssh://git@127.0.0.1:" + server.sshPort() + "/crashy.git";
             CompletableFuture<TestGit.Result> push = CompletableFuture.supplyAsync(() -> developer.git(repo, "push", url, "main"));
 
             awaitRunningBuild(admin);
+            assertEquals(1, entries(workspaces).size(), "the build works in a workspace of its own");
             server.kill();
             assertNotEquals(0, push.get(60, TimeUnit.SECONDS).exitCode(), "the push dies with the server");
+            orphan = postmasterPid(postgresDir);
+            assertFalse(exited(orphan), "the embedded PostgreSQL (pid " + orphan + ") outlives the server that started it");
         } finally {
             server.process().destroyForcibly();
         }
 
-        try (TestServer restarted = TestServer.start(Map.of("LAAMBDA_DATA", data.toString(), "DATABASE_URL", databaseUrl,
-                "LAAMBDA_BUILDPACKS_DIR", buildpacks.toString(), "LAAMBDA_BUILDPACKS", "slow"))) {
-            TestApi admin = restarted.as(token);
+        TestServerProcess restarted = null;
+        try {
+            restarted = TestServerProcess.start(env, List.of());
+            assertTrue(exited(orphan), "the PostgreSQL the killed server left (pid " + orphan + ") was stopped");
+            assertTrue(restarted.output().contains("event=stale_postgres_stopped pid=" + orphan), restarted.output());
+            assertNotEquals(orphan, postmasterPid(postgresDir), "a PostgreSQL of the restarted server's own runs");
+            assertEquals(List.of(), entries(workspaces), "the killed build's workspace is gone");
+            TestApi admin = new TestApi(restarted.url(), token);
             // A build container the killed server left running is removed by the restarted one.
             dev.laambda.docker.DockerEngine.connect("crash-test").engine().ifPresent(docker -> assertEquals(0,
                     docker.client().listContainersCmd().withShowAll(true).withLabelFilter(List.of(
@@ -63,16 +80,45 @@ class CrashDuringBuildTest {
             assertEquals("failed", build.get("status").asText());
             assertTrue(admin.get("/api/v1/apps/crashy/builds/" + build.get("id").asLong()).json().get("log").asText()
                     .contains("The server stopped during this build"));
-            assertEquals(2, admin.get("/api/v1/apps/crashy").json().get("current_release").asInt(), "current release unchanged");
+            TestApi.Response app = admin.get("/api/v1/apps/crashy");
+            assertEquals(200, app.status(), app.body());
+            assertEquals(liveRelease, app.json().get("current_release").asInt(), "the live release is the one before the crash");
 
             admin.patch("/api/v1/apps/crashy/config", "{\"SLOW\":null}");
             TestGit developer = TestGit.newDeveloper();
             admin.post("/api/v1/keys", GitPushTest.json(Map.of("public_key", developer.publicKey())));
             Path repo = developer.newRepo(Map.of("main.slow", "y", "Procfile", "web: main.handler\n"));
-            TestGit.Result push = developer.git(repo, "push",
-                    "ssh://git@127.0.0.1:" + restarted.laambda().sshPort() + "/crashy.git", "main");
+            TestGit.Result push = developer.git(repo, "push", "ssh://git@127.0.0.1:" + restarted.sshPort() + "/crashy.git", "main");
             assertTrue(push.ok(), push.output());
-            assertEquals(4, admin.get("/api/v1/apps/crashy").json().get("current_release").asInt());
+            assertEquals(liveRelease + 2, admin.get("/api/v1/apps/crashy").json().get("current_release").asInt(),
+                    "a release for the config change, one for the push");
+        } finally {
+            if (restarted != null) {
+                restarted.close(); // stops its PostgreSQL too
+            } else {
+                ProcessHandle.of(orphan).filter(process -> !exited(orphan)).ifPresent(ProcessHandle::destroy);
+            }
+        }
+    }
+
+    @Test
+    void aSecondServerStartedOnTheSameDataRefusesAndLeavesTheFirstOneAndItsPostgresRunning() throws Exception {
+        Path data = Files.createTempDirectory("laambda-crash");
+        Map<String, String> env = Map.of("LAAMBDA_DATA", data.toString());
+        try (TestServerProcess first = TestServerProcess.start(env, List.of())) {
+            long postmaster = postmasterPid(data.resolve("postgres"));
+
+            IllegalStateException refused = assertThrows(IllegalStateException.class, () -> TestServerProcess.start(env, List.of()));
+            assertTrue(refused.getMessage().contains(" !    Another Laambda server is using " + data.toAbsolutePath() + ": stop that "
+                            + "server, or give this one another data directory (LAAMBDA_DATA)"),
+                    refused.getMessage());
+            assertFalse(refused.getMessage().contains("event=stale_postgres") || refused.getMessage().contains("event=leftover"),
+                    "it cleared nothing away: " + refused.getMessage());
+
+            assertFalse(exited(postmaster), "the first server's PostgreSQL still runs");
+            assertEquals(postmaster, postmasterPid(data.resolve("postgres")));
+            TestApi.Response apps = first.admin().get("/api/v1/apps");
+            assertEquals(200, apps.status(), apps.body());
         }
     }
 
@@ -101,5 +147,29 @@ class CrashDuringBuildTest {
             Thread.sleep(100);
         }
         throw new IllegalStateException("No build started");
+    }
+
+    /** The first line of PostgreSQL's lock file: the postmaster's PID. */
+    private static long postmasterPid(Path postgresDir) throws IOException {
+        return Long.parseLong(Files.readAllLines(postgresDir.resolve("postmaster.pid")).get(0).strip());
+    }
+
+    /** Gone, or a zombie: it has exited and waits only for its reaper. */
+    private static boolean exited(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private static List<Path> entries(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var entries = Files.list(dir)) {
+            return entries.toList();
+        }
     }
 }

@@ -132,6 +132,67 @@ class EmbeddedPostgresServerTest {
         assertFalse(Files.exists(dataDir.resolve("postmaster.pid")), "PostgreSQL was not started with a password it would refuse");
     }
 
+    @Test
+    void aLockFileLeftByAPostgresThatIsGoneDoesNotHoldUpTheNextStart() throws Exception {
+        Path dataDir = data.resolve("postgres");
+        Path passwordFile = data.resolve("postgres.password");
+        String lockFile;
+        try (EmbeddedPostgresServer first = EmbeddedPostgresServer.start(dataDir, passwordFile);
+             Connection connection = connect(first.target())) {
+            keep(connection, "before the power cut");
+            lockFile = Files.readString(dataDir.resolve("postmaster.pid"));
+        }
+        long gone = Long.parseLong(lockFile.lines().findFirst().orElseThrow());
+        awaitGone(gone);
+        // As a power cut leaves it: PostgreSQL's own lock file, naming a postmaster that no longer runs.
+        Files.writeString(dataDir.resolve("postmaster.pid"), lockFile);
+
+        try (EmbeddedPostgresServer second = EmbeddedPostgresServer.start(dataDir, passwordFile);
+             Connection connection = connect(second.target())) {
+            assertEquals("before the power cut", kept(connection));
+        }
+    }
+
+    @Test
+    void aLockFileNamingALiveProcessThatIsNotThisDirectorysPostgresNeverStopsThatProcess() throws Exception {
+        Path dataDir = data.resolve("postgres");
+        Path passwordFile = data.resolve("postgres.password");
+        String lockFile;
+        try (EmbeddedPostgresServer first = EmbeddedPostgresServer.start(dataDir, passwordFile)) {
+            lockFile = Files.readString(dataDir.resolve("postmaster.pid"));
+        }
+        // The PID was recycled: once by a process working in the data directory, once by one named postgres elsewhere.
+        Path elsewhere = Files.createDirectories(data.resolve("elsewhere"));
+        Path namedPostgres = Files.copy(Path.of("/bin/sleep"), elsewhere.resolve("postgres"));
+        List<Process> strangers = List.of(
+                new ProcessBuilder("sleep", "600").directory(dataDir.toFile()).start(),
+                new ProcessBuilder(namedPostgres.toString(), "600").directory(elsewhere.toFile()).start());
+        try {
+            for (Process stranger : strangers) {
+                Files.writeString(dataDir.resolve("postmaster.pid"), lockFile.replaceFirst("^\\d+", String.valueOf(stranger.pid())));
+                assertFalse(StalePostmaster.isPostgresOf(stranger.pid(), dataDir), stranger.info().command().orElse("?"));
+
+                try (EmbeddedPostgresServer next = EmbeddedPostgresServer.start(dataDir, passwordFile)) {
+                    assertEquals(1, selectOne(next.target().jdbcUrl(), next.target().password()));
+                }
+                assertTrue(stranger.isAlive(), "process " + stranger.pid() + " was left alone");
+            }
+        } finally {
+            strangers.forEach(Process::destroyForcibly);
+        }
+    }
+
+    /**
+     * pg_ctl stop returns once the lock file is gone; the postmaster exits a moment later and stays a zombie until its
+     * reaper (init) collects it, which may take seconds. PostgreSQL takes a zombie for a live process, so wait for both.
+     */
+    private static void awaitGone(long pid) throws InterruptedException {
+        for (int i = 0; i < 600 && ProcessHandle.of(pid).isPresent(); i++) {
+            Thread.sleep(50);
+        }
+        assertFalse(ProcessHandle.of(pid).isPresent(), "postmaster " + pid + " has exited and been reaped");
+    }
+
     /** What the code before passwords did: zonky's defaults, initdb with trust. */
     private static EmbeddedPostgres startTheOldWay(Path dataDir) throws Exception {
         Path runtimeDir = dataDir.resolveSibling(dataDir.getFileName() + "-runtime");
