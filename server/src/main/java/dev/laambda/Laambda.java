@@ -211,7 +211,8 @@ public final class Laambda implements AutoCloseable {
                     new ArtifactPacker(ArtifactPacker.LAMBDA_UNZIPPED_LIMIT, java.util.Optional.of(config.deflatedDir())), artifactStore,
                     new ArtifactRepository(database), releases, config.workspacesDir());
             SshGitServer ssh = listen(ServerConfig.SSH_PORT, config.sshPort(), () -> SshGitServer.start(config.sshHost(),
-                    config.sshPort(), config.sshHostKeyFile(), new GitEndpoint(sshKeys, apps, repos, deployer)));
+                    config.sshPort(), config.sshHostKeyFile(), new GitEndpoint(sshKeys, apps, repos, deployer,
+                    config.repoLimit())));
             parts.add(0, ssh);
 
             Routes routes = new Routes(accounts, sshKeys, apps, releases, builds, invoker, platform, deployer, config.gitHost(), ssh.port(), json,
