@@ -31,6 +31,7 @@ import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Serves one git command over SSH: who is asking (by key), may they touch the app, and then
@@ -126,27 +127,26 @@ public final class GitEndpoint {
 
     /** Says in one line why JGit would not take the pushed objects (a forbidden path, the size limit, …). */
     private void explainUnreadablePush(App app, Throwable error, PushOutput output) {
-        String reason;
+        Optional<PushedTreeChecker.ForbiddenPathException> forbidden = cause(error, PushedTreeChecker.ForbiddenPathException.class);
+        Optional<CorruptObjectException> corrupt = cause(error, CorruptObjectException.class);
         String line;
-        if (cause(error, PushedTreeChecker.ForbiddenPathException.class) instanceof PushedTreeChecker.ForbiddenPathException bad) {
+        String reason;
+        if (forbidden.isPresent()) {
             reason = "forbidden_path";
-            line = "Push rejected: the path '" + bad.path() + "' may not be in a git tree (no '.', '..' or '.git'"
-                    + " parts): remove it from the pushed history and push again.";
-        } else if (cause(error, TooLargePackException.class) != null) {
+            line = "Push rejected: the path '" + forbidden.get().path() + "' may not be in a git tree (no '.', '..' or"
+                    + " '.git' parts): remove it from the pushed history and push again.";
+        } else if (cause(error, TooLargePackException.class).isPresent()) {
             reason = "repo_limit";
             line = repoLimit.refusal();
-        } else if (cause(error, CorruptObjectException.class) instanceof CorruptObjectException corrupt) {
+        } else if (corrupt.isPresent()) {
             reason = "corrupt_object";
-            line = "Push rejected: a pushed object failed git's checks (" + corrupt.getMessage()
+            line = "Push rejected: a pushed object failed git's checks (" + corrupt.get().getMessage()
                     + "): repair it (`git fsck` shows it) and push again.";
         } else {
-            log.warn("event=push_unreadable app={} error={}", app.name(), error.toString());
+            reason = "unreadable";
             line = "The push could not be read: " + error.getMessage();
-            reason = null;
         }
-        if (reason != null) {
-            log.info("event=push_rejected app={} reason={}", app.name(), reason);
-        }
+        log.info("event=push_rejected app={} reason={} error={}", app.name(), reason, error.getClass().getSimpleName());
         try {
             output.accept("!     " + line);
         } catch (java.io.UncheckedIOException gone) {
@@ -154,13 +154,13 @@ public final class GitEndpoint {
         }
     }
 
-    private static Throwable cause(Throwable error, Class<? extends Throwable> type) {
+    private static <T extends Throwable> Optional<T> cause(Throwable error, Class<T> type) {
         for (Throwable at = error; at != null; at = at.getCause()) {
             if (type.isInstance(at)) {
-                return at;
+                return Optional.of(type.cast(at));
             }
         }
-        return null;
+        return Optional.empty();
     }
 
     private void deployPushes(ReceivePack rp, Collection<ReceiveCommand> commands, Repository repository, App app, User user) {
