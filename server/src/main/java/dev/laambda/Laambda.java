@@ -243,7 +243,8 @@ public final class Laambda implements AutoCloseable {
                 log.warn("event=leftover_workspaces_removed count={}", leftoverWorkspaces);
             }
             SshGitServer ssh = listen(ServerConfig.SSH_PORT, config.sshPort(), () -> SshGitServer.start(config.sshHost(),
-                    config.sshPort(), config.sshHostKeyFile(), new GitEndpoint(sshKeys, apps, repos, deployer)));
+                    config.sshPort(), config.sshHostKeyFile(), new GitEndpoint(sshKeys, apps, repos, deployer,
+                    config.repoLimit())));
             parts.add(0, ssh);
 
             Routes routes = new Routes(accounts, sshKeys, apps, releases, builds, invoker, platform, deployer, config.gitHost(), ssh.port(), json,

@@ -40,7 +40,8 @@ public record ServerConfig(
         String netfilterImage,
         Map<String, String> imageSettings,
         long instanceMemory,
-        Path runtimeRelay) {
+        Path runtimeRelay,
+        long repoLimit) {
 
     public static final String DATA = "LAAMBDA_DATA";
     public static final String HTTP_HOST = "LAAMBDA_HTTP_HOST";
@@ -57,6 +58,8 @@ public record ServerConfig(
     public static final String BUILD_TIMEOUT = "LAAMBDA_BUILD_TIMEOUT";
     /** Disk a build's files may take: build directory, the app's build cache and its temporary files together. */
     public static final String BUILD_DISK = "LAAMBDA_BUILD_DISK";
+    /** How large one app's git repository may grow: a push past it is refused. */
+    public static final String REPO_LIMIT = "LAAMBDA_REPO_LIMIT";
     public static final String FUNCTION_CONCURRENCY = "LAAMBDA_FUNCTION_CONCURRENCY";
     /** Memory all running function instances may take together, in bytes: past it invokes get 429, not swap. */
     public static final String INSTANCE_MEMORY = "LAAMBDA_INSTANCE_MEMORY";
@@ -113,6 +116,7 @@ public record ServerConfig(
         }
         Duration buildTimeout = duration(env, BUILD_TIMEOUT, Duration.ofMinutes(15), problems);
         long buildDisk = bytes(env, BUILD_DISK, 4L << 30, problems);
+        long repoLimit = bytes(env, REPO_LIMIT, 1L << 30, problems);
         Duration idleTimeout = duration(env, IDLE_TIMEOUT, Duration.ofMinutes(10), problems);
         long instanceMemory = bytes(env, INSTANCE_MEMORY, defaultInstanceMemory(), problems);
         if (instanceMemory < MIN_INSTANCE_MEMORY) {
@@ -167,8 +171,8 @@ public record ServerConfig(
         }
         return new ServerConfig(dataDir, host, port, databaseUrl, masterKey, adminEmail, region, sshHost, sshPort, gitHost,
                 buildpacksDir, order, new BuildLimits(buildTimeout, buildDisk), concurrency, idleTimeout, builder, instances,
-                dockerHost, egress.orElse(Egress.INTERNET), buildEgress.orElse(Egress.INTERNET), buildAllowed, netfilterImage, Map.copyOf(images), instanceMemory,
-                runtimeRelay);
+                dockerHost, egress.orElse(Egress.INTERNET), buildEgress.orElse(Egress.INTERNET), buildAllowed, netfilterImage,
+                Map.copyOf(images), instanceMemory, runtimeRelay, repoLimit);
     }
 
     private static final long MIN_INSTANCE_MEMORY = 128L << 20;

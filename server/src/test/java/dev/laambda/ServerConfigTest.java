@@ -34,6 +34,16 @@ class ServerConfigTest {
     }
 
     @Test
+    void theRepositoryLimitIsASizeAndDefaultsToOneGigabyte() {
+        assertEquals(1L << 30, ServerConfig.fromEnvironment(Map.of("HOME", "/h")).repoLimit());
+        assertEquals(200L << 20, ServerConfig.fromEnvironment(Map.of("HOME", "/h", ServerConfig.REPO_LIMIT, "200m"))
+                .repoLimit());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.fromEnvironment(Map.of(ServerConfig.REPO_LIMIT, "huge")));
+        assertTrue(e.getMessage().contains("LAAMBDA_REPO_LIMIT must be a size like 4g"), e.getMessage());
+    }
+
+    @Test
     void instanceMemoryIsASizeAndDefaultsToThreeQuartersOfTheMachinesMemory() {
         assertEquals(1536L << 20, ServerConfig.fromEnvironment(Map.of("HOME", "/h", ServerConfig.INSTANCE_MEMORY, "1536m"))
                 .instanceMemory());

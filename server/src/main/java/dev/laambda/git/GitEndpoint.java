@@ -7,12 +7,17 @@ import dev.laambda.release.Deployer;
 import dev.laambda.store.App;
 import dev.laambda.store.GitRepos;
 import dev.laambda.store.User;
+import org.eclipse.jgit.errors.CorruptObjectException;
+import org.eclipse.jgit.errors.TooLargePackException;
+import org.eclipse.jgit.errors.UnpackException;
 import org.eclipse.jgit.internal.storage.dfs.DfsRepositoryDescription;
 import org.eclipse.jgit.internal.storage.dfs.InMemoryRepository;
+import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.transport.ReceiveCommand;
 import org.eclipse.jgit.transport.ReceivePack;
 import org.eclipse.jgit.transport.ServiceMayNotContinueException;
+import org.eclipse.jgit.transport.UnpackErrorHandler;
 import org.eclipse.jgit.transport.UploadPack;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,18 +26,20 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.PublicKey;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Set;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Serves one git command over SSH: who is asking (by key), may they touch the app, and then
- * JGit's receive-pack (deploying pushes to main) or upload-pack on the app's repository.
+ * JGit's receive-pack (deploying pushes to the app's deploy branch) or upload-pack on the app's repository.
  */
 public final class GitEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(GitEndpoint.class);
-    private static final Set<String> DEPLOY_BRANCHES = Set.of("refs/heads/main", "refs/heads/master");
     /** A refused push is still read (git sends its pack first); cap what a stranger may make us read. */
     private static final long REFUSED_PACK_LIMIT = 16L << 20;
 
@@ -40,12 +47,14 @@ public final class GitEndpoint {
     private final Apps apps;
     private final GitRepos repos;
     private final Deployer deployer;
+    private final RepositoryLimit repoLimit;
 
-    public GitEndpoint(SshKeys sshKeys, Apps apps, GitRepos repos, Deployer deployer) {
+    public GitEndpoint(SshKeys sshKeys, Apps apps, GitRepos repos, Deployer deployer, long repoLimitBytes) {
         this.sshKeys = sshKeys;
         this.apps = apps;
         this.repos = repos;
         this.deployer = deployer;
+        this.repoLimit = new RepositoryLimit(repoLimitBytes);
     }
 
     /** Runs the command; returns the exit status for the SSH channel. */
@@ -71,35 +80,102 @@ public final class GitEndpoint {
             return 0;
         }
         log.info("event=git_request service={} app={} user={}", request.service(), app.name(), user.email());
-        try (Repository repository = repos.open(app.name())) {
-            if (request.service() == GitRequest.Service.UPLOAD_PACK) {
+        if (request.service() == GitRequest.Service.UPLOAD_PACK) {
+            try (Repository repository = repos.open(app.name())) {
                 new UploadPack(repository).upload(in, out, err);
-            } else {
-                receive(repository, app, user, in, out, err);
             }
+        } else {
+            receive(app, user, in, out, err);
         }
         return 0;
     }
 
-    private void receive(Repository repository, App app, User user, InputStream in, OutputStream out, OutputStream err)
-            throws IOException {
-        ReceivePack receivePack = new ReceivePack(repository);
-        receivePack.setCheckReceivedObjects(true);
-        receivePack.setAllowNonFastForwards(true);
-        receivePack.setPreReceiveHook((rp, commands) -> deployPushes(rp, commands, repository, app, user));
-        receivePack.receive(in, out, err);
+    /**
+     * Receives a push into the app's repository and deploys its deploy branch. A push none of whose refs
+     * was updated (its deploy failed, or it was refused) has its pack deleted afterwards.
+     */
+    private void receive(App app, User user, InputStream in, OutputStream out, OutputStream err) throws IOException {
+        List<ReceiveCommand> handled = new ArrayList<>();
+        ReceivedPack pack = new ReceivedPack();
+        try (Repository repository = repos.open(app.name())) {
+            Path gitDir = repository.getDirectory().toPath();
+            ReceivePack receivePack = new ReceivePack(repository);
+            receivePack.setObjectChecker(new PushedTreeChecker());
+            receivePack.setAllowNonFastForwards(true);
+            receivePack.setRefLogIdent(new PersonIdent(pack.tag(), user.email()));
+            receivePack.setMaxPackSizeLimit(repoLimit.remaining(gitDir));
+            UnpackErrorHandler reportStatus = receivePack.getUnpackErrorHandler();
+            receivePack.setUnpackErrorHandler(error -> {
+                explainUnreadablePush(app, error, new PushOutput(receivePack));
+                reportStatus.handleUnpackException(error);
+            });
+            receivePack.setPreReceiveHook((rp, commands) -> {
+                pack.find(gitDir);
+                handled.addAll(commands);
+                deployPushes(rp, commands, repository, app, user);
+            });
+            receivePack.receive(in, out, err);
+        } catch (UnpackException e) {
+            // Explained to the client and logged by the handler above; JGit kept none of the pack.
+        } finally {
+            // After the repository is closed, so JGit holds no open handle on the deleted files.
+            if (handled.stream().noneMatch(command -> command.getResult() == ReceiveCommand.Result.OK) && pack.delete()) {
+                log.info("event=push_objects_pruned app={}", app.name());
+            }
+        }
+    }
+
+    /** Says in one line why JGit would not take the pushed objects (a forbidden path, the size limit, …). */
+    private void explainUnreadablePush(App app, Throwable error, PushOutput output) {
+        Optional<PushedTreeChecker.ForbiddenPathException> forbidden = cause(error, PushedTreeChecker.ForbiddenPathException.class);
+        Optional<CorruptObjectException> corrupt = cause(error, CorruptObjectException.class);
+        String line;
+        String reason;
+        if (forbidden.isPresent()) {
+            reason = "forbidden_path";
+            line = "Push rejected: the path '" + forbidden.get().path() + "' may not be in a git tree (no '.', '..' or"
+                    + " '.git' parts): remove it from the pushed history and push again.";
+        } else if (cause(error, TooLargePackException.class).isPresent()) {
+            reason = "repo_limit";
+            line = repoLimit.refusal();
+        } else if (corrupt.isPresent()) {
+            reason = "corrupt_object";
+            line = "Push rejected: a pushed object failed git's checks (" + corrupt.get().getMessage()
+                    + "): repair it (`git fsck` shows it) and push again.";
+        } else {
+            reason = "unreadable";
+            line = "The push could not be read: " + error.getMessage();
+        }
+        log.info("event=push_rejected app={} reason={} error={}", app.name(), reason, error.getClass().getSimpleName());
+        try {
+            output.accept("!     " + line);
+        } catch (java.io.UncheckedIOException gone) {
+            log.debug("event=push_client_gone app={}", app.name());
+        }
+    }
+
+    private static <T extends Throwable> Optional<T> cause(Throwable error, Class<T> type) {
+        for (Throwable at = error; at != null; at = at.getCause()) {
+            if (type.isInstance(at)) {
+                return Optional.of(type.cast(at));
+            }
+        }
+        return Optional.empty();
     }
 
     private void deployPushes(ReceivePack rp, Collection<ReceiveCommand> commands, Repository repository, App app, User user) {
         PushOutput output = new PushOutput(rp);
+        String deployBranch = DeployBranch.of(repository, commands);
         for (ReceiveCommand command : commands) {
             if (command.getResult() != ReceiveCommand.Result.NOT_ATTEMPTED) {
                 continue;
             }
-            String branch = command.getRefName();
-            if (!DEPLOY_BRANCHES.contains(branch)) {
-                output.accept("-----> Stored " + branch.replaceFirst("^refs/heads/", "branch ")
-                        + ": not deployed (only main or master is deployed).");
+            String ref = command.getRefName();
+            if (!ref.equals(deployBranch)) {
+                if (command.getType() != ReceiveCommand.Type.DELETE) {
+                    output.accept("-----> " + DeployBranch.describe(ref) + " stored, not deployed: this app deploys "
+                            + Repository.shortenRefName(deployBranch));
+                }
                 continue;
             }
             if (command.getType() == ReceiveCommand.Type.DELETE) {

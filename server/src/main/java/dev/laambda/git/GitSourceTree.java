@@ -1,6 +1,7 @@
 package dev.laambda.git;
 
 import dev.laambda.release.SourceTree;
+import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectLoader;
@@ -35,7 +36,10 @@ final class GitSourceTree implements SourceTree {
         this.commit = command.getNewId();
     }
 
-    /** Moves the pushed branch to the commit (forced: the release is what counts) and marks the command done. */
+    /**
+     * Moves the pushed branch to the commit (forced: the release is what counts), points HEAD at it and marks
+     * the command done.
+     */
     @Override
     public void recordDeployed() {
         try {
@@ -47,6 +51,10 @@ final class GitSourceTree implements SourceTree {
             switch (result) {
                 case NEW, FORCED, FAST_FORWARD, NO_CHANGE -> command.setResult(ReceiveCommand.Result.OK);
                 default -> throw new IOException("git ref update " + result);
+            }
+            // A clone checks out the deployed branch (master, in an app that has no main).
+            if (!command.getRefName().equals(repository.getFullBranch())) {
+                repository.updateRef(Constants.HEAD).link(command.getRefName());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Could not move " + command.getRefName() + " to " + commit.name(), e);

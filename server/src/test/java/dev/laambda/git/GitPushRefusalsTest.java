@@ -129,6 +129,56 @@ class GitPushRefusalsTest {
     }
 
     @Test
+    void treeEntriesLikeDotDotOrDotGitAreRefusedNamingThePathAndNothingIsStored() {
+        createApp("bad-paths");
+        Path repo = developer.newRepo(GitPushTest.THUMBS_APP);
+        Map<String, String> badEntries = Map.of(
+                "..", "'..'",           // ../x once checked out
+                "lib/.git", "'lib/.git'",
+                ".GIT", "'.GIT'");
+        for (Map.Entry<String, String> bad : badEntries.entrySet()) {
+            String commit = commitWithTreeEntry(repo, bad.getKey());
+            String[] log = new String[1];
+            TestGit.Result push = withServerLog(log, () -> developer.git(repo, "push", "--force", url("bad-paths"),
+                    commit + ":refs/heads/main"));
+            assertRefused(push, "remote: !     Push rejected: the path " + bad.getValue()
+                    + " may not be in a git tree (no '.', '..' or '.git' parts): remove it from the pushed history");
+            assertFalse(push.output().contains("server failed"), push.output());
+            assertTrue(log[0].contains("event=push_rejected app=bad-paths reason=forbidden_path"), log[0]);
+            assertFalse(log[0].contains("ERROR"), log[0]);
+            assertFalse(serverHas("bad-paths", commit), "the refused commit is not stored");
+        }
+        assertUnchanged("bad-paths", 1);
+    }
+
+    @Test
+    void aPushThatWouldMakeTheRepositoryLargerThanItsLimitIsRefusedAndLeavesNothing() throws Exception {
+        try (TestServer limited = TestServer.start(Map.of("LAAMBDA_REPO_LIMIT", "1m"))) {
+            TestApi admin = limited.admin();
+            assertEquals(201, admin.post("/api/v1/keys", GitPushTest.json(Map.of("public_key", developer.publicKey())))
+                    .status());
+            assertEquals(201, admin.post("/api/v1/apps", GitPushTest.json(Map.of("name", "small"))).status());
+            String url = "ssh://git@127.0.0.1:" + limited.laambda().sshPort() + "/small.git";
+            Path repo = developer.newRepo(GitPushTest.THUMBS_APP);
+            TestGit.Result first = developer.git(repo, "push", url, "main");
+            assertTrue(first.ok(), first.output());
+            Path serverRepo = limited.dataDir().resolve("repos/small.git");
+            String before = countObjects(serverRepo);
+
+            byte[] noise = new byte[2 << 20];
+            new java.util.Random(12).nextBytes(noise);
+            Files.write(repo.resolve("noise.bin"), noise);
+            developer.writeAndCommit(repo, Map.of(), "2 MB that does not compress");
+            TestGit.Result push = developer.git(repo, "push", url, "main");
+
+            assertRefused(push, "remote: !     This push would make the app's repository larger than its limit of 1 MB"
+                    + " (LAAMBDA_REPO_LIMIT)");
+            assertEquals(before, countObjects(serverRepo), "the repository is unchanged");
+            assertEquals(2, admin.get("/api/v1/apps/small").json().get("current_release").asInt());
+        }
+    }
+
+    @Test
     void anSshCommandOtherThanGitsIsRefusedInOneLine() {
         TestGit.Result ls = developer.ssh(server.laambda().sshPort(), "ls", "/");
         assertNotEquals(0, ls.exitCode());
@@ -184,6 +234,45 @@ class GitPushRefusalsTest {
 
     private static String url(String app) {
         return "ssh://git@127.0.0.1:" + server.laambda().sshPort() + "/" + app + ".git";
+    }
+
+    /** A commit of HEAD's tree plus one crafted entry at {@code path} (a tree holding one file), as git mktree allows. */
+    private static String commitWithTreeEntry(Path repo, String path) {
+        String blob = TestGit.require(developer.gitWithInput(repo, "x\n", "hash-object", "-w", "--stdin")).output().trim();
+        String tree = TestGit.require(developer.gitWithInput(repo, "100644 blob " + blob + "\tx\n", "mktree")).output().trim();
+        String[] parts = path.split("/");
+        for (int i = parts.length - 1; i >= 1; i--) {
+            tree = TestGit.require(developer.gitWithInput(repo, "040000 tree " + tree + "\t" + parts[i] + "\n", "mktree"))
+                    .output().trim();
+        }
+        String root = TestGit.require(developer.git(repo, "ls-tree", "HEAD")).output()
+                + "040000 tree " + tree + "\t" + parts[0] + "\n";
+        String rootTree = TestGit.require(developer.gitWithInput(repo, root, "mktree")).output().trim();
+        return TestGit.require(developer.git(repo, "commit-tree", rootTree, "-p", "HEAD", "-m", "adds " + path))
+                .output().trim();
+    }
+
+    private static boolean serverHas(String app, String object) {
+        return developer.git(server.dataDir(), "--git-dir=" + server.dataDir().resolve("repos/" + app + ".git"),
+                "cat-file", "-e", object).ok();
+    }
+
+    private static String countObjects(Path bareRepo) {
+        return TestGit.require(developer.git(bareRepo, "--git-dir=" + bareRepo, "count-objects", "-v")).output();
+    }
+
+    /** Runs {@code action} and puts what the server logged meanwhile (its log goes to stderr) in {@code log[0]}. */
+    private static <T> T withServerLog(String[] log, java.util.function.Supplier<T> action) {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            return action.get();
+        } finally {
+            System.setErr(original);
+            log[0] = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+            original.print(log[0]);
+        }
     }
 
     private static boolean listsAnyPack(Path dir) {

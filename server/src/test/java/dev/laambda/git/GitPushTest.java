@@ -137,13 +137,15 @@ class GitPushTest {
     }
 
     @Test
-    void aFailedPushIsRejectedAndLeavesTheCurrentReleaseAndTheBranchUntouched() {
+    void aFailedPushIsRejectedAndLeavesTheCurrentReleaseTheBranchAndTheRepositoryUntouched() {
         Path repo = newApp("steady", THUMBS_APP);
         assertTrue(push(repo).ok());
         String deployedSha = developer.headSha(repo);
+        String objectsBefore = countObjects("steady");
 
         developer.writeAndCommit(repo, Map.of("Procfile", "Web: app.handler\n"), "broken Procfile");
         TestGit.Result push = push(repo);
+        String failedSha = developer.headSha(repo);
 
         assertNotEquals(0, push.exitCode());
         assertTrue(push.output().contains("remote: !     Procfile line 1: "), push.output());
@@ -153,6 +155,13 @@ class GitPushTest {
         String remoteMain = developer.git(repo, "ls-remote", "laambda", "refs/heads/main").output();
         assertTrue(remoteMain.startsWith(deployedSha), "the branch on the server is not moved: " + remoteMain);
         assertEquals("failed", api.get("/api/v1/apps/steady/builds").json().get(0).get("status").asText());
+        assertFalse(serverHas("steady", failedSha), "the failed push's objects are pruned");
+        assertEquals(objectsBefore, countObjects("steady"));
+
+        developer.writeAndCommit(repo, Map.of("Procfile", "create: CreateThumbnail.handler\n"), "fixed");
+        TestGit.Result fixed = push(repo);
+        assertTrue(fixed.ok(), "the next push sends what the pruned one had: " + fixed.output());
+        assertTrue(serverHas("steady", failedSha), "now part of the deployed history");
     }
 
     @Test
@@ -210,6 +219,43 @@ class GitPushTest {
     }
 
     @Test
+    void pushingMasterToAnAppThatDeploysMainStoresItWithoutDeploying() {
+        Path repo = newApp("main-first", THUMBS_APP);
+        assertTrue(push(repo).ok());
+        String mainSha = developer.headSha(repo);
+        developer.writeAndCommit(repo, Map.of("Procfile", "resize: ResizeThumbnail.handler\n"), "on master");
+
+        TestGit.Result push = developer.git(repo, "push", "laambda", "HEAD:master");
+
+        assertTrue(push.ok(), push.output());
+        assertTrue(push.output().contains("remote: -----> Branch master stored, not deployed: this app deploys main"),
+                push.output());
+        assertFalse(push.output().contains("Released"), push.output());
+        assertEquals(2, api.get("/api/v1/apps/main-first").json().get("current_release").asInt());
+        assertEquals(mainSha, api.get("/api/v1/apps/main-first/releases/v2").json().get("git_sha").asText());
+        String remote = developer.git(repo, "ls-remote", "laambda").output();
+        assertTrue(remote.contains(developer.headSha(repo) + "\trefs/heads/master"), remote);
+        assertTrue(remote.contains(mainSha + "\trefs/heads/main"), remote);
+    }
+
+    @Test
+    void anAppWithOnlyAMasterBranchDeploysMaster() {
+        Path repo = newApp("master-only", THUMBS_APP);
+        TestGit.Result push = developer.git(repo, "push", "laambda", "main:master");
+        assertTrue(push.ok(), push.output());
+        assertTrue(push.output().contains("remote: -----> Released v2"), push.output());
+        assertEquals(developer.headSha(repo), api.get("/api/v1/apps/master-only/releases/v2").json().get("git_sha").asText());
+
+        developer.writeAndCommit(repo, Map.of("extra.py", "X = 2\n"), "second");
+        TestGit.Result second = developer.git(repo, "push", "laambda", "main:master");
+        assertTrue(second.output().contains("remote: -----> Released v3"), second.output());
+
+        Path clone = developer.home().resolve("clone-of-master-only");
+        assertTrue(developer.git(developer.home(), "clone", gitUrl("master-only"), clone.toString()).ok());
+        assertEquals(developer.headSha(repo), developer.headSha(clone), "a clone checks out the deployed master");
+    }
+
+    @Test
     void theOwnerCanCloneTheirAppsRepository() {
         Path repo = newApp("cloned", THUMBS_APP);
         assertTrue(push(repo).ok());
@@ -241,6 +287,20 @@ class GitPushTest {
 
     TestGit.Result push(Path repo) {
         return developer.git(repo, "push", "laambda", "main");
+    }
+
+    /** Whether the app's repository on the server holds {@code object}. */
+    static boolean serverHas(String app, String object) {
+        return developer.git(server.dataDir(), "--git-dir=" + serverRepo(app), "cat-file", "-e", object).ok();
+    }
+
+    static String countObjects(String app) {
+        return TestGit.require(developer.git(server.dataDir(), "--git-dir=" + serverRepo(app), "count-objects", "-v"))
+                .output();
+    }
+
+    static Path serverRepo(String app) {
+        return server.dataDir().resolve("repos").resolve(app + ".git");
     }
 
     static String gitUrl(String app) {

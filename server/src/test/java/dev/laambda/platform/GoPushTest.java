@@ -93,6 +93,39 @@ class GoPushTest {
         assertEquals("errorString", failed.json().get("errorType").asText(), failed.body());
     }
 
+    /** Dokku lambda-builder's go-nomod app: one main.go, no go.mod, no Procfile. */
+    @Test
+    void anAppWithoutGoModHasItsImportsResolvedAndRuns() {
+        TestApp nomod = TestApp.create(server, "gonomod", Map.of("main.go", """
+                package main
+
+                import (
+                \t"context"
+                \t"fmt"
+
+                \t"github.com/aws/aws-lambda-go/lambda"
+                )
+
+                type MyEvent struct {
+                \tName string `json:"name"`
+                }
+
+                func HandleRequest(ctx context.Context, name MyEvent) (string, error) {
+                \treturn fmt.Sprintf("Hello %s!", name.Name), nil
+                }
+
+                func main() {
+                \tlambda.Start(HandleRequest)
+                }
+                """));
+        String push = nomod.pushAccepted();
+        assertTrue(push.contains("remote: -----> No go.mod: resolving imports with go mod tidy"), push);
+        assertTrue(push.contains("remote: -----> No Procfile: using web: bootstrap"), push);
+        TestApi.Response hello = api.post("/api/v1/apps/gonomod/functions/web/invoke", "{\"name\":\"Laambda\"}");
+        assertEquals(200, hello.status(), hello.body());
+        assertEquals("Hello Laambda!", hello.json().asText(), hello.body());
+    }
+
     @Test
     void aSecondPushUsesTheCacheAndAnAppThatDoesNotCompileIsRejectedWithTheCompilerError() {
         PushTests.assertSameArtifactOnAWarmCache(api, app, "gothumbs");

@@ -99,6 +99,14 @@ public final class TestGit {
         return run(dir, command);
     }
 
+    /** Git with {@code input} on its standard input (`git mktree`, `git hash-object --stdin`). */
+    public Result gitWithInput(Path dir, String input, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add("git");
+        command.addAll(List.of(args));
+        return run(dir, command, input);
+    }
+
     /** The real ssh client, as a person would type it. */
     public Result ssh(int port, String... remoteCommand) {
         List<String> command = new ArrayList<>(List.of("ssh", "-p", String.valueOf(port), "-i", key.toString(),
@@ -116,12 +124,18 @@ public final class TestGit {
     }
 
     private Result run(Path dir, List<String> command) {
+        return run(dir, command, "");
+    }
+
+    private Result run(Path dir, List<String> command, String input) {
         try {
             ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
             Map<String, String> env = builder.environment();
             env.putAll(gitEnvironment());
             Process process = builder.start();
-            process.getOutputStream().close();
+            try (var stdin = process.getOutputStream()) {
+                stdin.write(input.getBytes(StandardCharsets.UTF_8));
+            }
             byte[] output = process.getInputStream().readAllBytes();
             if (!process.waitFor(10, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
