@@ -113,10 +113,15 @@ public final class Invoker {
         return spec;
     }
 
+    /** Lambda's answer to a payload over its 6 MB synchronous limit. */
+    public static LaambdaException payloadTooLarge() {
+        return new LaambdaException(LaambdaException.Kind.TOO_LARGE, "RequestTooLargeException",
+                "Request must be smaller than " + MAX_PAYLOAD_BYTES + " bytes for the InvokeFunction operation.");
+    }
+
     private static void checkPayload(byte[] payload) {
         if (payload.length > MAX_PAYLOAD_BYTES) {
-            throw new LaambdaException(LaambdaException.Kind.TOO_LARGE, "RequestTooLargeException",
-                    "Request must be smaller than " + MAX_PAYLOAD_BYTES + " bytes for the InvokeFunction operation.");
+            throw payloadTooLarge();
         }
         if (payload.length == 0) {
             return;
