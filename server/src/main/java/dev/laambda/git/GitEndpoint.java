@@ -71,7 +71,7 @@ public final class GitEndpoint {
             return 0;
         }
         log.info("event=git_request service={} app={} user={}", request.service(), app.name(), user.email());
-        try (Repository repository = repos.open(app.name())) {
+        try (Repository repository = repos.open(app)) {
             if (request.service() == GitRequest.Service.UPLOAD_PACK) {
                 new UploadPack(repository).upload(in, out, err);
             } else {

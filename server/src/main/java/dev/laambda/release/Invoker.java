@@ -106,7 +106,7 @@ public final class Invoker {
             throw LaambdaException.notFound("ResourceNotFoundException", "Function not found: app '" + app.name()
                     + "' has no Procfile entry '" + entry + "' in v" + release.version() + " (see `laambda functions`).");
         }
-        FunctionSpec spec = new FunctionSpec(function.functionName(), function.handler(), function.runtime(),
+        FunctionSpec spec = new FunctionSpec(app.id(), function.functionName(), function.handler(), function.runtime(),
                 function.memoryMb(), function.timeoutS(), release.artifactSha(), release.version(), app.region(),
                 config.config(release).values(), function.reservedConcurrency() == null ? java.util.OptionalInt.empty()
                 : java.util.OptionalInt.of(function.reservedConcurrency()));

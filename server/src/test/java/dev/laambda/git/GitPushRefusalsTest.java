@@ -59,8 +59,8 @@ class GitPushRefusalsTest {
         TestGit.Result push = other.git(repo, "push", url("private-app"), "main");
         assertRefused(push, "remote: !     You do not have access to app 'private-app'.");
         assertUnchanged("private-app", 1);
-        assertFalse(Files.exists(server.dataDir().resolve("repos/private-app.git/objects/pack"))
-                && listsAnyPack(server.dataDir().resolve("repos/private-app.git/objects/pack")), "nothing is written");
+        Path packs = server.dataDir().resolve("repos/" + server.appId("private-app") + ".git/objects/pack");
+        assertFalse(Files.exists(packs) && listsAnyPack(packs), "nothing is written");
     }
 
     @Test
