@@ -98,7 +98,8 @@ public final class AppDirectories {
                 }
             }
             if (removed > 0) {
-                log.info("event=app_data_removed kind={} count={} reason=\"no app has this id or name, or an older layout\"", kind.label(), removed);
+                log.info("event=app_data_removed kind={} count={} reason=\"no app has this id or name, or an older layout\"",
+                        kind.label(), removed);
             }
         }
     }
