@@ -89,6 +89,18 @@ class RejectedRequestsTest {
                 + "must be well-formed.", error.path("error").asText(), answer.body());
     }
 
+    @Test
+    void headersTooLargeAndAGarbledRequestLineAreJsonErrorsToo() throws Exception {
+        Answer headers = send("GET /api/v1/apps HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "x".repeat(64 * 1024)
+                + "\r\n\r\n", 0);
+        assertEquals(431, headers.status(), headers.text());
+        assertEquals("headers_too_large", JSON.readTree(headers.body()).path("code").asText(), headers.text());
+
+        Answer garbled = send("GARBLED\r\n\r\n", 0);
+        assertEquals(400, garbled.status(), garbled.text());
+        assertEquals("invalid_request", JSON.readTree(garbled.body()).path("code").asText(), garbled.text());
+    }
+
     /** An HTTP answer as read off the socket. */
     private record Answer(int status, String head, String body) {
         String header(String name) {
