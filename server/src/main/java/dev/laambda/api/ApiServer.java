@@ -65,7 +65,8 @@ public final class ApiServer implements AutoCloseable {
             // Javalin's own refusals: a body that grows past the limit as it is read (413), and the like.
             config.routes.exception(HttpResponseException.class, (e, ctx) -> {
                 if (e.getStatus() == 413) {
-                    fail(ctx, 413, tooLarge(ctx).code(), tooLarge(ctx).getMessage());
+                    LaambdaException tooLarge = tooLarge(ctx);
+                    fail(ctx, 413, tooLarge.code(), tooLarge.getMessage());
                 } else {
                     fail(ctx, e.getStatus(), JettyErrors.code(e.getStatus()), JettyErrors.message(e.getStatus(), e.getMessage()));
                 }
