@@ -42,6 +42,7 @@ import dev.laambda.store.BuildRepository;
 import dev.laambda.store.SshKeyRepository;
 import dev.laambda.store.Database;
 import dev.laambda.store.EmbeddedPostgresServer;
+import dev.laambda.store.AppDirectories;
 import dev.laambda.store.GitRepos;
 import dev.laambda.store.JdbcTarget;
 import dev.laambda.store.ReleaseRepository;
@@ -219,7 +220,12 @@ public final class Laambda implements AutoCloseable {
             log.info("event=platform platform={}", platform.description());
             Releases releases = new Releases(releaseRepository, cipher, platform, config.functionConcurrency());
             AppRepository appRepository = new AppRepository(database);
-            Apps apps = new Apps(appRepository, users, releases, repos, platform, config.defaultRegion(), isolation);
+            AppDirectories appDirectories = new AppDirectories(config.reposDir(), config.cacheDir(), config.workspacesDir(),
+                    config.unpackedDir());
+            appDirectories.migrate(appRepository::idsByName);
+            AppLocks appLocks = new AppLocks(database);
+            Apps apps = new Apps(appRepository, users, releases, appDirectories, appLocks, platform, config.defaultRegion(),
+                    isolation);
 
             SshKeys sshKeys = new SshKeys(new SshKeyRepository(database));
             BuildRepository builds = new BuildRepository(database);
@@ -233,7 +239,7 @@ public final class Laambda implements AutoCloseable {
             BuildEnvironment buildEnvironment = new BuildEnvironment(System.getenv());
             Builder builder = builder(config, isolation, docker.engine(), sandboxes.builds(), buildEnvironment);
             log.info("event=builder builder={}", builder.description());
-            Deployer deployer = new Deployer(new AppLocks(database), builds,
+            Deployer deployer = new Deployer(appLocks, builds,
                     new Buildpacks(config.buildpacksDir(), config.buildpackOrder(), buildEnvironment),
                     builder, new BuildCache(config.cacheDir()),
                     new ArtifactPacker(ArtifactPacker.LAMBDA_UNZIPPED_LIMIT, java.util.Optional.of(config.deflatedDir())), artifactStore,

@@ -3,9 +3,11 @@ package dev.laambda.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.laambda.LaambdaException;
 import dev.laambda.account.Accounts;
+import dev.laambda.release.Invoker;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,14 @@ public final class ApiServer implements AutoCloseable {
             // Lambda's RequestTooLargeException (and its connection stays usable) rather than a cut connection.
             config.http.maxRequestSize = MAX_REQUEST_BYTES;
             config.jsonMapper(new io.javalin.json.JavalinJackson(json, false));
+            // Requests Jetty refuses before routing (a %00 in the path, say) get the JSON error too.
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors(json)));
+            // A body declared too large is refused before anything reads it (or asks for a token).
+            config.routes.before(ctx -> {
+                if (ctx.contentLength() > MAX_REQUEST_BYTES) {
+                    throw tooLarge(ctx);
+                }
+            });
             // Requests for an app's own site (APP.localhost, /apps/APP/…) go to its web function, never to the API.
             config.routes.before(ctx -> GatewayApi.target(ctx).ifPresent(target -> {
                 ctx.attribute(ANSWERED, "gateway");
@@ -52,6 +62,15 @@ public final class ApiServer implements AutoCloseable {
                 config.routes.addHttpHandler(route.method(), route.path(), route.handler());
             }
             config.routes.exception(LaambdaException.class, (e, ctx) -> fail(ctx, status(e.kind()), e.code(), e.getMessage()));
+            // Javalin's own refusals: a body that grows past the limit as it is read (413), and the like.
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> {
+                if (e.getStatus() == 413) {
+                    LaambdaException tooLarge = tooLarge(ctx);
+                    fail(ctx, 413, tooLarge.code(), tooLarge.getMessage());
+                } else {
+                    fail(ctx, e.getStatus(), JettyErrors.code(e.getStatus()), JettyErrors.message(e.getStatus(), e.getMessage()));
+                }
+            });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("event=request_failed method={} path={}", ctx.method(), ctx.path(), e);
                 fail(ctx, 500, "internal_error", "The server failed to handle this request; see its log.");
@@ -69,6 +88,15 @@ public final class ApiServer implements AutoCloseable {
         });
         javalin.start(host, port);
         return new ApiServer(javalin);
+    }
+
+    /** Lambda's RequestTooLargeException on the AWS Invoke API; ours elsewhere. */
+    private static LaambdaException tooLarge(Context ctx) {
+        if (ctx.path().startsWith(AwsInvokeApi.PREFIX + "/")) {
+            return Invoker.payloadTooLarge();
+        }
+        return new LaambdaException(LaambdaException.Kind.TOO_LARGE, "request_too_large", "The request body is larger than "
+                + MAX_REQUEST_BYTES + " bytes, the most this server reads.");
     }
 
     public int port() {

@@ -25,7 +25,7 @@ final class AwsErrors {
         ctx.status(awsStatus).json(Map.of("Type", awsStatus >= 500 ? "Service" : "User", "message", message));
     }
 
-    private static String typeFor(int status) {
+    static String typeFor(int status) {
         return switch (status) {
             case 400 -> "InvalidParameterValueException";
             case 401 -> "UnrecognizedClientException";

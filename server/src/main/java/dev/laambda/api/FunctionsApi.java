@@ -56,7 +56,7 @@ final class FunctionsApi {
         String entry = ctx.pathParam("entry");
         FormationEntry function = releases.formation(app).entries().get(entry);
         if (function == null) {
-            throw LaambdaException.notFound("ResourceNotFoundException", "App '" + app.name() + "' has no Procfile entry '"
+            throw LaambdaException.notFound("entry_not_found", "App '" + app.name() + "' has no Procfile entry '"
                     + Echo.of(entry) + "' (see `laambda functions`).");
         }
         int lines = Optional.ofNullable(ctx.queryParam("lines")).map(FunctionsApi::lineCount).orElse(100);

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -36,7 +37,8 @@ final class GatewayApi {
     }
 
     static Optional<Target> target(Context ctx) {
-        Matcher host = APP_HOST.matcher(Optional.ofNullable(ctx.header("Host")).orElse(""));
+        // Host names are case-insensitive (RFC 4343): DEMO.localhost is demo's.
+        Matcher host = APP_HOST.matcher(Optional.ofNullable(ctx.header("Host")).orElse("").toLowerCase(Locale.ROOT));
         if (host.matches()) {
             return Optional.of(new Target(host.group(1), ctx.path()));
         }

@@ -81,7 +81,7 @@ public final class GitEndpoint {
         }
         log.info("event=git_request service={} app={} user={}", request.service(), app.name(), user.email());
         if (request.service() == GitRequest.Service.UPLOAD_PACK) {
-            try (Repository repository = repos.open(app.name())) {
+            try (Repository repository = repos.open(app)) {
                 new UploadPack(repository).upload(in, out, err);
             }
         } else {
@@ -97,7 +97,7 @@ public final class GitEndpoint {
     private void receive(App app, User user, InputStream in, OutputStream out, OutputStream err) throws IOException {
         List<ReceiveCommand> handled = new ArrayList<>();
         ReceivedPack pack = new ReceivedPack();
-        try (Repository repository = repos.open(app.name())) {
+        try (Repository repository = repos.open(app)) {
             Path gitDir = repository.getDirectory().toPath();
             ReceivePack receivePack = new ReceivePack(repository);
             receivePack.setObjectChecker(new PushedTreeChecker());

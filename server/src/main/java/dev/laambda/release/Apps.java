@@ -6,10 +6,14 @@ import dev.laambda.ServerConfig;
 import dev.laambda.TenantIsolation;
 import dev.laambda.platform.FunctionPlatform;
 import dev.laambda.store.App;
+import dev.laambda.store.AppDirectories;
+import dev.laambda.store.AppLocks;
 import dev.laambda.store.AppRepository;
-import dev.laambda.store.GitRepos;
 import dev.laambda.store.User;
 import dev.laambda.store.UserRepository;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Set;
@@ -18,7 +22,12 @@ import java.util.regex.Pattern;
 /** Creating, finding and destroying apps, and deciding who may touch each one. */
 public final class Apps {
 
+    private static final Logger log = LoggerFactory.getLogger(Apps.class);
+
+    /** Any app's name, also one made before names had to end in a letter or digit: how git URLs are read. */
     public static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9-]{1,29}$");
+    /** What a new app may be called (Heroku's rule): a letter first, a letter or digit last, no "--". */
+    private static final Pattern NEW_NAME = Pattern.compile("^[a-z](?!.*--)[a-z0-9-]{0,28}[a-z0-9]$");
     private static final Pattern ROLE_ARN = Pattern.compile("^arn:aws(-[a-z]+)*:iam::\\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$");
     private static final Pattern REGION = Pattern.compile(ServerConfig.REGION_PATTERN);
 
@@ -33,18 +42,20 @@ public final class Apps {
     private final AppRepository apps;
     private final UserRepository users;
     private final Releases releases;
-    private final GitRepos repos;
+    private final AppDirectories directories;
+    private final AppLocks locks;
     private final FunctionPlatform platform;
     private final String defaultRegion;
     private final TenantIsolation isolation;
 
-    public Apps(AppRepository apps, UserRepository users, Releases releases, GitRepos repos, FunctionPlatform platform,
-                String defaultRegion, TenantIsolation isolation) {
+    public Apps(AppRepository apps, UserRepository users, Releases releases, AppDirectories directories, AppLocks locks,
+                FunctionPlatform platform, String defaultRegion, TenantIsolation isolation) {
         this.isolation = isolation;
         this.apps = apps;
         this.users = users;
         this.releases = releases;
-        this.repos = repos;
+        this.directories = directories;
+        this.locks = locks;
         this.platform = platform;
         this.defaultRegion = defaultRegion;
     }
@@ -65,7 +76,8 @@ public final class Apps {
                     + String.join(", ", RUNTIMES.stream().sorted().toList()) + ".");
         }
         App app = apps.create(name, owner.id(), appRegion, roleArn, runtime, appId -> releases.initial(appId, owner));
-        repos.delete(name); // a repo left by an earlier app of this name must not become the new app's history
+        // Nothing can be there (ids are never reused), unless the database was replaced under a kept data directory.
+        directories.delete(app.id());
         return app;
     }
 
@@ -119,11 +131,15 @@ public final class Apps {
                     "Destroying app '" + name + "' deletes all its releases: confirm with confirm=" + name + ".");
         }
         requireOwner(user, app, "destroy");
-        List<String> functions = releases.formation(app).entries().values().stream()
-                .map(FormationEntry::functionName).toList();
-        apps.delete(app.id());
-        platform.remove(functions);
-        repos.delete(app.name());
+        // A build of the app finishes first (under the deploy lock), so none writes into what is removed here.
+        try (AppLocks.Held lock = locks.lock(app.id(), () -> log.info("event=destroy_waiting app={}", app.name()))) {
+            List<String> functions = releases.formation(app).entries().values().stream()
+                    .map(FormationEntry::functionName).toList();
+            apps.delete(app.id());
+            platform.remove(functions);
+            directories.delete(app.id());
+        }
+        log.info("event=app_destroyed app={} app_id={}", app.name(), app.id());
     }
 
     public List<AppRepository.Collaborator> collaborators(User user, String name) {
@@ -156,9 +172,9 @@ public final class Apps {
     }
 
     public static void checkName(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw LaambdaException.invalid("invalid_app_name", "App name '" + Echo.of(name)
-                    + "' is invalid: use 2-30 lowercase letters, digits and dashes, starting with a letter.");
+        if (name == null || !NEW_NAME.matcher(name).matches()) {
+            throw LaambdaException.invalid("invalid_app_name", "App name '" + Echo.of(name) + "' is invalid: use 2-30 "
+                    + "lowercase letters, digits and single dashes, starting with a letter and ending with a letter or digit.");
         }
     }
 

@@ -68,7 +68,7 @@ public final class Deployer {
                 () -> out.accept("-----> Waiting for another deploy of " + app.name() + " to finish"))) {
             Build build = builds.start(app.id(), gitSha);
             BuildLog buildLog = new BuildLog(out);
-            Path workspace = workspaces.resolve("build-" + build.id());
+            Path workspace = workspaces.resolve(Long.toString(app.id())).resolve("build-" + build.id());
             try {
                 Path sourceDir = Files.createDirectories(workspace.resolve("src"));
                 source.checkoutTo(sourceDir);
@@ -83,7 +83,7 @@ public final class Deployer {
                 buildLog.accept("-----> Runtime " + runtime);
                 Map<String, String> buildConfig = new java.util.HashMap<>(config.values());
                 buildConfig.put("LAAMBDA_RUNTIME", runtime);
-                builder.compile(detected.buildpack(), sourceDir, cache.dirFor(app.name(), detected.buildpack().name()),
+                builder.compile(detected.buildpack(), sourceDir, cache.dirFor(app.id(), detected.buildpack().name()),
                         buildConfig, buildLog);
 
                 Map<String, String> processTypes = processTypes(sourceDir, detected, buildLog);
@@ -146,7 +146,7 @@ public final class Deployer {
      */
     public void clearBuildCache(App app, Consumer<String> waiting) {
         try (AppLocks.Held lock = locks.lock(app.id(), () -> waiting.accept("waiting for a build of " + app.name()))) {
-            cache.clear(app.name());
+            cache.clear(app.id());
             log.info("event=build_cache_cleared app={}", app.name());
         }
     }

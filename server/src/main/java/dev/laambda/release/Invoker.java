@@ -106,17 +106,22 @@ public final class Invoker {
             throw LaambdaException.notFound("ResourceNotFoundException", "Function not found: app '" + app.name()
                     + "' has no Procfile entry '" + entry + "' in v" + release.version() + " (see `laambda functions`).");
         }
-        FunctionSpec spec = new FunctionSpec(function.functionName(), function.handler(), function.runtime(),
+        FunctionSpec spec = new FunctionSpec(app.id(), function.functionName(), function.handler(), function.runtime(),
                 function.memoryMb(), function.timeoutS(), release.artifactSha(), release.version(), app.region(),
                 config.config(release).values(), function.reservedConcurrency() == null ? java.util.OptionalInt.empty()
                 : java.util.OptionalInt.of(function.reservedConcurrency()));
         return spec;
     }
 
+    /** Lambda's answer to a payload over its 6 MB synchronous limit. */
+    public static LaambdaException payloadTooLarge() {
+        return new LaambdaException(LaambdaException.Kind.TOO_LARGE, "RequestTooLargeException",
+                "Request must be smaller than " + MAX_PAYLOAD_BYTES + " bytes for the InvokeFunction operation.");
+    }
+
     private static void checkPayload(byte[] payload) {
         if (payload.length > MAX_PAYLOAD_BYTES) {
-            throw new LaambdaException(LaambdaException.Kind.TOO_LARGE, "RequestTooLargeException",
-                    "Request must be smaller than " + MAX_PAYLOAD_BYTES + " bytes for the InvokeFunction operation.");
+            throw payloadTooLarge();
         }
         if (payload.length == 0) {
             return;

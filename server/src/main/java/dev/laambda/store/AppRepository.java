@@ -4,7 +4,9 @@ import dev.laambda.LaambdaException;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -38,6 +40,13 @@ public final class AppRepository {
 
     public Optional<App> findByName(String name) {
         return database.read(c -> Jdbc.queryOne(c, SELECT + "WHERE a.name = ?", AppRepository::map, name));
+    }
+
+    /** Every app's id by its name. */
+    public Map<String, Long> idsByName() {
+        Map<String, Long> ids = new HashMap<>();
+        database.read(c -> Jdbc.query(c, "SELECT id, name FROM apps", r -> ids.put(r.getString("name"), r.getLong("id"))));
+        return ids;
     }
 
     /** Apps the user owns or collaborates on; every app for an admin. */

@@ -1,6 +1,5 @@
 package dev.laambda.store;
 
-import dev.laambda.Directories;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 
@@ -9,7 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** One bare git repository per app under the data directory, created on first push. */
+/** One bare git repository per app under the data directory (ID.git, see AppDirectories), created on first push. */
 public final class GitRepos {
 
     private final Path root;
@@ -19,13 +18,13 @@ public final class GitRepos {
     }
 
     /** The app's repository, created bare if it does not exist yet. The caller closes it. */
-    public Repository open(String appName) {
-        Path dir = root.resolve(appName + ".git");
+    public Repository open(App app) {
+        Path dir = root.resolve(app.id() + ".git");
         try {
             createIfMissing(dir);
             return new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build();
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not open the git repository of app " + appName + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Could not open the git repository of app " + app.name() + ": " + e.getMessage(), e);
         }
     }
 
@@ -43,8 +42,4 @@ public final class GitRepos {
         }
     }
 
-    /** Removes the app's repository (when the app is destroyed). */
-    public synchronized void delete(String appName) {
-        Directories.deleteTree(root.resolve(appName + ".git"));
-    }
 }

@@ -16,17 +16,17 @@ class BuildCacheTest {
     Path data;
 
     @Test
-    void eachAppAndBuildpackHasItsOwnCacheAndClearingAnAppLeavesTheOthers() throws Exception {
+    void eachAppAndBuildpackHasItsOwnCacheKeyedByTheAppsIdAndClearingAnAppLeavesTheOthers() throws Exception {
         BuildCache cache = new BuildCache(data.resolve("cache"));
-        Path thumbs = cache.dirFor("thumbs", "python");
-        assertEquals(data.resolve("cache/thumbs/python"), thumbs);
+        Path thumbs = cache.dirFor(7, "python");
+        assertEquals(data.resolve("cache/7/python"), thumbs);
         assertTrue(Files.isDirectory(thumbs));
         Files.writeString(thumbs.resolve("pip-wheel"), "x");
-        Path other = cache.dirFor("other", "python");
+        Path other = cache.dirFor(8, "python");
 
-        cache.clear("thumbs");
-        assertFalse(Files.exists(data.resolve("cache/thumbs")));
+        cache.clear(7);
+        assertFalse(Files.exists(data.resolve("cache/7")));
         assertTrue(Files.isDirectory(other));
-        cache.clear("never-built");
+        cache.clear(99);
     }
 }

@@ -59,8 +59,8 @@ class GitPushRefusalsTest {
         TestGit.Result push = other.git(repo, "push", url("private-app"), "main");
         assertRefused(push, "remote: !     You do not have access to app 'private-app'.");
         assertUnchanged("private-app", 1);
-        assertFalse(Files.exists(server.dataDir().resolve("repos/private-app.git/objects/pack"))
-                && listsAnyPack(server.dataDir().resolve("repos/private-app.git/objects/pack")), "nothing is written");
+        Path packs = server.dataDir().resolve("repos/" + server.appId("private-app") + ".git/objects/pack");
+        assertFalse(Files.exists(packs) && listsAnyPack(packs), "nothing is written");
     }
 
     @Test
@@ -162,7 +162,7 @@ class GitPushRefusalsTest {
             Path repo = developer.newRepo(GitPushTest.THUMBS_APP);
             TestGit.Result first = developer.git(repo, "push", url, "main");
             assertTrue(first.ok(), first.output());
-            Path serverRepo = limited.dataDir().resolve("repos/small.git");
+            Path serverRepo = limited.dataDir().resolve("repos/" + limited.appId("small") + ".git");
             String before = countObjects(serverRepo);
 
             byte[] noise = new byte[2 << 20];
@@ -253,7 +253,7 @@ class GitPushRefusalsTest {
     }
 
     private static boolean serverHas(String app, String object) {
-        return developer.git(server.dataDir(), "--git-dir=" + server.dataDir().resolve("repos/" + app + ".git"),
+        return developer.git(server.dataDir(), "--git-dir=" + server.dataDir().resolve("repos/" + server.appId(app) + ".git"),
                 "cat-file", "-e", object).ok();
     }
 

@@ -89,7 +89,7 @@ class GitPushTest {
     void clearingTheBuildCacheEmptiesItAndTheNextPushStillBuilds() {
         Path repo = newApp("cached", THUMBS_APP);
         assertTrue(push(repo).ok());
-        Path cache = server.dataDir().resolve("cache").resolve("cached");
+        Path cache = server.dataDir().resolve("cache").resolve(Long.toString(server.appId("cached")));
         assertTrue(Files.isDirectory(cache.resolve("python")), "the Python buildpack's cache is kept between pushes");
         assertEquals(200, api.delete("/api/v1/apps/cached/build-cache").status());
         assertFalse(Files.exists(cache), "the build cache is gone");
@@ -300,7 +300,7 @@ class GitPushTest {
     }
 
     static Path serverRepo(String app) {
-        return server.dataDir().resolve("repos").resolve(app + ".git");
+        return server.dataDir().resolve("repos").resolve(server.appId(app) + ".git");
     }
 
     static String gitUrl(String app) {

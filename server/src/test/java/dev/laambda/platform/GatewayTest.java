@@ -79,6 +79,16 @@ class GatewayTest {
     }
 
     @Test
+    void hostNamesAreCaseInsensitiveSoTheUppercaseNameReachesTheSameApp() throws Exception {
+        Process curl = new ProcessBuilder("curl", "-s", "-i", "-H", "Host: WEB-Demo.LOCALHOST:" + port,
+                "http://127.0.0.1:" + port + "/hello?name=bob").redirectErrorStream(true).start();
+        String response = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, curl.waitFor());
+        assertTrue(response.startsWith("HTTP/1.1 200"), response);
+        assertTrue(response.endsWith("hello bob"), response);
+    }
+
+    @Test
     void theEventCarriesHeadersCookiesQueryAndABinaryBodyAsApiGatewaySendsThem() throws Exception {
         byte[] binary = {0, 1, 2, (byte) 255};
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(server.url()

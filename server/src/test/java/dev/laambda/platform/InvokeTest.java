@@ -145,7 +145,10 @@ class InvokeTest {
         assertTrue(log.toString().contains("START RequestId: ") && log.toString().contains("REPORT RequestId: "),
                 log.toString());
         assertEquals(400, api.get("/api/v1/apps/thumbs/functions/create/logs?lines=zero").status());
-        assertEquals(404, api.get("/api/v1/apps/thumbs/functions/nope/logs").status());
+        TestApi.Response unknown = api.get("/api/v1/apps/thumbs/functions/nope/logs");
+        assertEquals(404, unknown.status());
+        assertEquals("entry_not_found", unknown.errorCode(), "our own code: AWS names belong to the AWS Invoke API");
+        assertEquals("App 'thumbs' has no Procfile entry 'nope' (see `laambda functions`).", unknown.errorMessage());
     }
 
     @Test

@@ -98,6 +98,24 @@ public final class TestServer implements RunningServer, AutoCloseable {
         return databaseUrl;
     }
 
+    /** The app's id, as the database holds it: the key of its directories in the data directory. */
+    public long appId(String name) {
+        dev.laambda.store.JdbcTarget target = dev.laambda.store.JdbcTarget.fromDatabaseUrl(databaseUrl);
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(target.jdbcUrl(), target.user(),
+                target.password());
+             java.sql.PreparedStatement query = connection.prepareStatement("SELECT id FROM apps WHERE name = ?")) {
+            query.setString(1, name);
+            try (java.sql.ResultSet row = query.executeQuery()) {
+                if (!row.next()) {
+                    throw new IllegalStateException("No app " + name);
+                }
+                return row.getLong(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Path dataDir() {
         return dataDir;
     }

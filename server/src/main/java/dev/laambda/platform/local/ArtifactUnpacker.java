@@ -16,8 +16,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Enumeration;
 
 /**
- * Unpacks each artifact once, keyed by its sha256, into a read-only directory that every instance of
- * every release with that artifact shares: a rollback to a known artifact unpacks nothing.
+ * Unpacks each artifact once per app, as APP_ID/SHA256, into a read-only directory that every instance of every
+ * release of the app with that artifact shares: a rollback to a known artifact unpacks nothing. Keyed by the
+ * app's id, so destroying an app removes its code (see AppDirectories) and no other app's instances ever mount it.
  */
 public final class ArtifactUnpacker {
 
@@ -29,12 +30,13 @@ public final class ArtifactUnpacker {
         this.root = root;
     }
 
-    public synchronized Path unpacked(String sha256) {
-        Path target = root.resolve(sha256);
+    public synchronized Path unpacked(long appId, String sha256) {
+        Path appDir = root.resolve(Long.toString(appId));
+        Path target = appDir.resolve(sha256);
         if (Files.isDirectory(target)) {
             return target;
         }
-        Path staging = root.resolve(sha256 + ".partial");
+        Path staging = appDir.resolve(sha256 + ".partial");
         try {
             Directories.deleteTree(staging);
             Files.createDirectories(staging);

@@ -68,7 +68,7 @@ public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
 
     @Override
     public void deploy(List<FunctionSpec> functions) {
-        functions.forEach(function -> unpacker.unpacked(function.artifactSha()));
+        functions.forEach(function -> unpacker.unpacked(function.appId(), function.artifactSha()));
     }
 
     @Override
@@ -159,7 +159,7 @@ public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
     }
 
     private FunctionInstance startInstance(FunctionSpec function) {
-        java.nio.file.Path code = unpacker.unpacked(function.artifactSha());
+        java.nio.file.Path code = unpacker.unpacked(function.appId(), function.artifactSha());
         return FunctionInstance.start(function, code, launcher, holdMemory(function));
     }
 

@@ -15,7 +15,7 @@ class LambdaEnvironmentTest {
 
     @Test
     void aReleaseStoredBeforeValuesWereCheckedFailsToStartNamingTheKeyNotTheValue() {
-        FunctionSpec spec = new FunctionSpec("app-web", "app.handler", "python3.12", 128, 3, "sha", 4, "us-east-1",
+        FunctionSpec spec = new FunctionSpec(1, "app-web", "app.handler", "python3.12", 128, 3, "sha", 4, "us-east-1",
                 Map.of("GOOD", "fine", "BROKEN", "canary\0value"), java.util.OptionalInt.empty());
         LaambdaException e = assertThrows(LaambdaException.class,
                 () -> LambdaEnvironment.of(spec, "/var/task", "/var/runtime", "127.0.0.1:9001", "/tmp"));

@@ -61,7 +61,7 @@ enum RuntimeSandbox {
         RuntimeApiServer api = containers.openRuntimeApi();
         List<String> output = new CopyOnWriteArrayList<>();
         try {
-            return new Instance(api, containers.start(new FunctionSpec("conformance", handler, runtime, memoryMb, 30, "",
+            return new Instance(api, containers.start(new FunctionSpec(1, "conformance", handler, runtime, memoryMb, 30, "",
                     1, "us-east-1", Map.of(), java.util.OptionalInt.empty()), task, api, output::add), output);
         } catch (RuntimeException e) {
             api.close();
