@@ -66,6 +66,7 @@ public final class DockerBuilder implements Builder {
     public DockerBuilder(DockerEngine docker, BuildImages images, BuildEnvironment environment, Path buildpacksDir,
                          BuildLimits limits, Path sharedCaches, SandboxNetwork network) {
         this.network = network;
+        requireReadableByBuilds(buildpacksDir);
         this.sharedLayers = new SharedLayers(docker, sharedCaches);
         this.docker = docker;
         this.images = images;
@@ -73,6 +74,20 @@ public final class DockerBuilder implements Builder {
         this.buildpacksDir = buildpacksDir;
         this.limits = limits;
         this.sharedCaches = sharedCaches;
+    }
+
+    /** Builds run as a user of their own, who must read and run the buildpacks. */
+    private static void requireReadableByBuilds(Path buildpacksDir) {
+        try {
+            var mode = Files.getPosixFilePermissions(buildpacksDir);
+            if (!mode.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)
+                    || !mode.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+                throw new IllegalArgumentException("Builds run as a user of their own, who cannot read " + buildpacksDir
+                        + " (LAAMBDA_BUILDPACKS_DIR): make it readable by everyone (chmod -R a+rX " + buildpacksDir + ").");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read " + buildpacksDir + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -103,7 +118,7 @@ public final class DockerBuilder implements Builder {
                 return new ContainerSpec(image.name(), command.subList(0, 1), command.subList(1, command.size()),
                         Map.of("PATH", SYSTEM_PATH, "HOME", "/tmp"), "", "/tmp", sharedMounts, BUILD_MEMORY_BYTES,
                         Runtime.getRuntime().availableProcessors() * 1_000_000_000L, true, Map.of(), Optional.empty(),
-                        Optional.of(sandbox(network.name())), Set.of());
+                        sandbox(network.name()), Set.of());
             });
             // Read-only: what every app's build shares, no app's build may change.
             shared.ifPresent(dir -> mounts.add(new ContainerSpec.Mount(dir, "/tmp/shared-cache", true)));
@@ -122,7 +137,7 @@ public final class DockerBuilder implements Builder {
                     List.of("/buildpacks/" + buildpack.name() + "/bin/compile"), List.of("/tmp/build", "/tmp/cache", "/tmp/env"),
                     env, user, "/tmp/build", mounts, BUILD_MEMORY_BYTES,
                     Runtime.getRuntime().availableProcessors() * 1_000_000_000L, true, Map.of(),
-                    Optional.of("laambda-build"), Optional.of(sandbox(network.name())),
+                    Optional.of("laambda-build"), sandbox(network.name()),
                     Set.copyOf(environment.forwarded().values()));
             run(spec, buildpack, List.of(buildDir, cacheDir, tmp.path()), recent);
         }

@@ -65,15 +65,14 @@ public final class Container implements AutoCloseable {
                                 m.readOnly() ? AccessMode.ro : AccessMode.rw))
                         .toList())
                 .withTmpFs(spec.tmpfs());
-        spec.sandbox().ifPresentOrElse(sandbox -> host
-                        .withNetworkMode(sandbox.network())
-                        .withCapDrop(Capability.ALL)
-                        .withSecurityOpts(List.of("no-new-privileges"))
-                        .withPidsLimit(sandbox.maxProcesses())
-                        .withUlimits(sandbox.maxOpenFiles() > 0
-                                ? List.of(new Ulimit("nofile", sandbox.maxOpenFiles(), sandbox.maxOpenFiles())) : List.of())
-                        .withSysctls(Map.of("net.ipv6.conf.all.disable_ipv6", "1")),
-                () -> host.withNetworkMode("host"));
+        ContainerSpec.Sandbox sandbox = spec.sandbox();
+        host.withNetworkMode(sandbox.network())
+                .withCapDrop(Capability.ALL)
+                .withSecurityOpts(List.of("no-new-privileges"))
+                .withPidsLimit(sandbox.maxProcesses())
+                .withUlimits(sandbox.maxOpenFiles() > 0
+                        ? List.of(new Ulimit("nofile", sandbox.maxOpenFiles(), sandbox.maxOpenFiles())) : List.of())
+                .withSysctls(Map.of("net.ipv6.conf.all.disable_ipv6", "1"));
         if (spec.memoryBytes() > 0) {
             host.withMemory(spec.memoryBytes()).withMemorySwap(spec.memoryBytes());
         }

@@ -8,21 +8,22 @@ import java.util.Set;
 
 /**
  * What one container runs and with which limits: with bind mounts of host directories, an optional
- * read-only root file system, and either a {@link Sandbox} for untrusted code or the host's network.
+ * read-only root file system, and the {@link Sandbox} around it: every container Laambda starts for a
+ * tenant (a build, a shared layer, a function instance) holds code nobody vetted.
  *
  * @param entrypoint empty to keep the image's own
  * @param user "uid:gid", empty for the image's user
  * @param memoryBytes memory limit, also the limit of memory plus swap (no swap)
  * @param nanoCpus CPU limit in billionths of a CPU, 0 for none
  * @param tmpfs mount point → tmpfs options ("rw,size=512m,mode=1777")
- * @param sandbox the walls around untrusted code; empty: the host's network, the image's defaults (builds)
+ * @param sandbox the walls around the container's code
  * @param secretValues values of {@code environment} no error text may show (an app's config, credentials in
  *                     forwarded settings): see {@link DockerErrors}
  */
 public record ContainerSpec(String image, List<String> entrypoint, List<String> command, Map<String, String> environment,
                             String user, String workingDir, List<Mount> mounts, long memoryBytes, long nanoCpus,
                             boolean readOnlyRoot, Map<String, String> tmpfs, Optional<String> namePrefix,
-                            Optional<Sandbox> sandbox, Set<String> secretValues) {
+                            Sandbox sandbox, Set<String> secretValues) {
 
     public ContainerSpec {
         secretValues = Set.copyOf(secretValues);

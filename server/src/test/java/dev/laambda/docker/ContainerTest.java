@@ -34,7 +34,7 @@ class ContainerTest {
 
     private static ContainerSpec shell(String script, Map<String, String> env, Set<String> secrets) {
         return new ContainerSpec(IMAGE, List.of("sh", "-c"), List.of(script), env, "", "", List.of(), 0, 0, false,
-                Map.of(), Optional.of("laambda-test"), Optional.empty(), secrets);
+                Map.of(), Optional.of("laambda-test"), ContainerSpec.Sandbox.lambda("none"), secrets);
     }
 
     @Test

@@ -72,32 +72,35 @@ class SandboxNetworkTest {
         targets.add(TestNetwork.gateway(docker, network.name()) + ":" + port);
         TestNetwork.hostAddresses(true).forEach(address -> targets.add(address + ":" + port));
         targets.add("169.254.169.254:80");
-        // The same probe from the host's own network proves the host really answers there.
-        String fromHost = run(Optional.empty(), probe(targets.subList(0, targets.size() - 1)));
-        assertTrue(fromHost.lines().allMatch(line -> line.startsWith("open ")), fromHost);
+        // From the host itself each of its addresses answers: what the sandbox cannot reach is really there.
+        for (String target : targets.subList(0, targets.size() - 1)) {
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new InetSocketAddress(target.split(":")[0], port), 2000);
+            }
+        }
 
-        String fromSandbox = run(Optional.of(ContainerSpec.Sandbox.lambda(network.name())), probe(targets));
+        String fromSandbox = run(ContainerSpec.Sandbox.lambda(network.name()), probe(targets));
         assertEquals(targets.size(), fromSandbox.lines().filter(line -> line.startsWith("closed ")).count(), fromSandbox);
     }
 
     @Test
     void aSandboxedContainerCannotReachItsNeighbourOnTheSameNetwork() throws Exception {
         List<String> output = new CopyOnWriteArrayList<>();
-        ContainerSpec listener = spec("public.ecr.aws/lambda/python:3.13", Optional.of(ContainerSpec.Sandbox.lambda(network.name())), List.of(),
+        ContainerSpec listener = spec("public.ecr.aws/lambda/python:3.13", ContainerSpec.Sandbox.lambda(network.name()), List.of(),
                 List.of("python3", "-c", "import socket,time\ns=socket.socket()\ns.bind(('0.0.0.0',8080))\ns.listen()\n"
                         + "print('listening',flush=True)\nwhile True: s.accept()[0].close()"));
         try (Container neighbour = Container.start(docker, listener, output::add)) {
             String address = docker.client().inspectContainerCmd(neighbour.id()).exec().getNetworkSettings().getNetworks()
                     .get(network.name()).getIpAddress();
             waitFor(() -> output.contains("listening"));
-            String seen = run(Optional.of(ContainerSpec.Sandbox.lambda(network.name())), probe(List.of(address + ":8080")));
+            String seen = run(ContainerSpec.Sandbox.lambda(network.name()), probe(List.of(address + ":8080")));
             assertTrue(seen.startsWith("closed "), seen);
         }
     }
 
     @Test
     void aSandboxedContainerHasNoCapabilitiesNoIpv6AndAProcessLimit() throws Exception {
-        String seen = run(Optional.of(ContainerSpec.Sandbox.lambda(network.name())), List.of("bash", "-c",
+        String seen = run(ContainerSpec.Sandbox.lambda(network.name()), List.of("bash", "-c",
                 "grep -E '^Cap(Eff|Prm|Bnd)|^NoNewPrivs' /proc/self/status; cat /sys/fs/cgroup/pids.max;"
                         + " cat /proc/sys/net/ipv6/conf/all/disable_ipv6; ulimit -n"));
         assertTrue(seen.contains("CapEff:\t0000000000000000"), seen);
@@ -110,12 +113,12 @@ class SandboxNetworkTest {
     @Test
     void withEgressANameResolvesThroughTheHostsNameServersAndWithoutEgressNothingDoes() throws Exception {
         List<String> resolve = List.of("bash", "-c", "getent hosts pypi.org >/dev/null && echo resolved || echo unresolved");
-        assertEquals("resolved", run(IMAGE, Optional.of(ContainerSpec.Sandbox.lambda(network.name())),
+        assertEquals("resolved", run(IMAGE, ContainerSpec.Sandbox.lambda(network.name()),
                 List.of(new ContainerSpec.Mount(network.resolvConf(), "/etc/resolv.conf", true)), resolve));
 
         SandboxNetwork closed = SandboxNetwork.ensure(docker, SandboxNetwork.Purpose.FUNCTIONS, SandboxNetwork.Reach.of(Egress.NONE), "laambda/netfilter:trixie", stateDir).network()
                 .orElseThrow();
-        assertEquals("unresolved", run(IMAGE, Optional.of(ContainerSpec.Sandbox.lambda(closed.name())),
+        assertEquals("unresolved", run(IMAGE, ContainerSpec.Sandbox.lambda(closed.name()),
                 List.of(new ContainerSpec.Mount(closed.resolvConf(), "/etc/resolv.conf", true)), resolve));
     }
 
@@ -146,11 +149,11 @@ class SandboxNetworkTest {
         return List.of("bash", "-c", script.toString());
     }
 
-    private static String run(Optional<ContainerSpec.Sandbox> sandbox, List<String> command) throws Exception {
+    private static String run(ContainerSpec.Sandbox sandbox, List<String> command) throws Exception {
         return run(IMAGE, sandbox, List.of(), command);
     }
 
-    private static String run(String image, Optional<ContainerSpec.Sandbox> sandbox, List<ContainerSpec.Mount> mounts,
+    private static String run(String image, ContainerSpec.Sandbox sandbox, List<ContainerSpec.Mount> mounts,
                               List<String> command) throws Exception {
         List<String> output = new CopyOnWriteArrayList<>();
         ContainerSpec spec = spec(image, sandbox, mounts, command);
@@ -162,7 +165,7 @@ class SandboxNetworkTest {
         return String.join("\n", output);
     }
 
-    private static ContainerSpec spec(String image, Optional<ContainerSpec.Sandbox> sandbox, List<ContainerSpec.Mount> mounts,
+    private static ContainerSpec spec(String image, ContainerSpec.Sandbox sandbox, List<ContainerSpec.Mount> mounts,
                                       List<String> command) {
         return new ContainerSpec(image, List.of(command.get(0)), command.subList(1, command.size()), Map.of(), "993:990", "/",
                 mounts, 256L << 20, 0, true, Map.of(), Optional.of("laambda-network-test"), sandbox, Set.of());

@@ -124,7 +124,9 @@ class CrashDuringBuildTest {
 
     /** A buildpack that detects *.slow apps and, while config var SLOW is set, builds for a long time. */
     private static Path slowBuildpacks() throws IOException {
-        Path root = Files.createTempDirectory("laambda-buildpacks");
+        // Readable by every user, as a checkout is: builds run as a user of their own.
+        Path root = Files.createTempDirectory("laambda-buildpacks", PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwxr-xr-x")));
         Path bin = Files.createDirectories(root.resolve("slow").resolve("bin"));
         write(bin.resolve("detect"), "#!/bin/sh\nls \"$1\"/*.slow >/dev/null 2>&1 && echo Slow\n");
         write(bin.resolve("compile"), "#!/bin/sh\necho '-----> Compiling slowly'\n"

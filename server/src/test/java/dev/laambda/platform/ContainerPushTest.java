@@ -146,8 +146,7 @@ class ContainerPushTest {
                 "ssh://git@127.0.0.1:" + server.laambda().sshPort() + "/forever.git", "main");
         assertFalse(push.ok(), push.output());
         assertTrue(push.output().contains("Build timed out after 20 s"), push.output());
-        long left = docker.client().listContainersCmd().withShowAll(true)
-                .withNameFilter(java.util.List.of("laambda-build")).exec().size();
+        long left = buildContainersOfThisServer();
         assertEquals(0, left, "the build container is gone");
     }
 
@@ -169,8 +168,7 @@ class ContainerPushTest {
         assertFalse(push.ok(), push.output());
         assertTrue(push.output().contains("remote: !") && push.output().contains("Build used more than 200 MB of disk"),
                 push.output());
-        long left = docker.client().listContainersCmd().withShowAll(true)
-                .withNameFilter(java.util.List.of("laambda-build")).exec().size();
+        long left = buildContainersOfThisServer();
         assertEquals(0, left, "the build container is gone");
         assertEquals(releases, api.get("/api/v1/apps/greedy/releases").json().size(), "nothing released");
     }
@@ -231,6 +229,14 @@ class ContainerPushTest {
                 () -> TestServer.start(Map.of(ServerConfig.INSTANCES, "container", ServerConfig.RUNTIME_RELAY, "/nonexistent/relay")));
         assertEquals("Function containers need the runtime relay, and /nonexistent/relay is missing: run "
                 + "scripts/build-runtime-relay or set LAAMBDA_RUNTIME_RELAY.", refused.getMessage());
+    }
+
+    /** This server's build containers (other servers on the engine, and earlier runs, have their own). */
+    private static long buildContainersOfThisServer() {
+        return docker.client().listContainersCmd().withShowAll(true)
+                .withNameFilter(java.util.List.of("laambda-build")).exec().stream()
+                .filter(c -> String.valueOf(c.getLabels().get(DockerEngine.OWNER_LABEL)).endsWith(":" + server.dataDir()))
+                .count();
     }
 
     /** Pushes every repo at the same moment (round 2 pushes a new commit of each). */

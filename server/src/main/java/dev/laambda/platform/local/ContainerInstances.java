@@ -145,7 +145,7 @@ public final class ContainerInstances implements InstanceLauncher {
                         new ContainerSpec.Mount(relay, RELAY, true),
                         new ContainerSpec.Mount(socketDir, SOCKET_DIR, true)),
                 spec.memoryMb() * MIB, 0, true, Map.of("/tmp", "rw,exec,size=512m,mode=1777"),
-                Optional.of("laambda-" + spec.functionName()), Optional.of(ContainerSpec.Sandbox.lambda(network.name())),
+                Optional.of("laambda-" + spec.functionName()), ContainerSpec.Sandbox.lambda(network.name()),
                 Set.copyOf(spec.environment().values()));
         return new ContainerProcess(Container.start(docker, container, output));
     }
