@@ -72,7 +72,9 @@ public final class Container implements AutoCloseable {
                 .withPidsLimit(sandbox.maxProcesses())
                 .withUlimits(sandbox.maxOpenFiles() > 0
                         ? List.of(new Ulimit("nofile", sandbox.maxOpenFiles(), sandbox.maxOpenFiles())) : List.of())
-                .withSysctls(Map.of("net.ipv6.conf.all.disable_ipv6", "1"));
+                // A container joining another's namespace ("container:ID") has that one's settings already.
+                .withSysctls(sandbox.network().startsWith("container:") ? Map.of()
+                        : Map.of("net.ipv6.conf.all.disable_ipv6", "1"));
         if (spec.memoryBytes() > 0) {
             host.withMemory(spec.memoryBytes()).withMemorySwap(spec.memoryBytes());
         }

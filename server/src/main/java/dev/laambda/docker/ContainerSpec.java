@@ -30,7 +30,8 @@ public record ContainerSpec(String image, List<String> entrypoint, List<String> 
     }
 
     /**
-     * How a container of tenant code is walled in: its own network namespace on {@code network} (see
+     * How a container of tenant code is walled in: its own network namespace on {@code network} (a network's
+     * name, "none", or "container:ID" to join a namespace made for it ahead; see
      * SandboxNetwork), every capability dropped, no privilege gained through setuid binaries, IPv6 off,
      * and at most {@code maxProcesses} processes and {@code maxOpenFiles} open files (0: the engine's own limit).
      */

@@ -69,8 +69,10 @@ public final class SandboxNetwork {
     private final String subnet;
     private final Egress egress;
     private final Path resolvConf;
+    private final String toolImage;
 
-    private SandboxNetwork(String name, String subnet, Egress egress, Path resolvConf) {
+    private SandboxNetwork(String name, String subnet, Egress egress, Path resolvConf, String toolImage) {
+        this.toolImage = toolImage;
         this.name = name;
         this.subnet = subnet;
         this.egress = egress;
@@ -98,7 +100,7 @@ public final class SandboxNetwork {
             Path resolvConf = writeResolvConf(stateDir.resolve("resolv.conf-" + name), nameServers);
             log.info("event=sandbox_network network={} bridge={} subnet={} egress={} name_servers={} rules=\"{}\"", name,
                     bridge, subnet, egress.setting(), String.join(",", nameServers), report.get(report.size() - 2));
-            return new Result(Optional.of(new SandboxNetwork(name, subnet, egress, resolvConf)), "");
+            return new Result(Optional.of(new SandboxNetwork(name, subnet, egress, resolvConf, netfilterImage)), "");
         } catch (IOException e) {
             return new Result(Optional.empty(), "could not write the " + name + " network's resolv.conf: " + e.getMessage());
         } catch (RuntimeException e) {
@@ -122,6 +124,11 @@ public final class SandboxNetwork {
 
     public Egress egress() {
         return egress;
+    }
+
+    /** The image that set the firewall: on the engine for sure, for the server's own small containers. */
+    public String toolImage() {
+        return toolImage;
     }
 
     /**

@@ -43,19 +43,7 @@ class SandboxNetworkTest {
         assertTrue(result.network().isPresent(), result.problem());
         network = result.network().get();
         // Stands in for the server's HTTP, SSH and PostgreSQL ports: a port on every address of the host.
-        hostListener = new ServerSocket();
-        hostListener.bind(new InetSocketAddress("0.0.0.0", 0));
-        Thread acceptor = new Thread(() -> {
-            while (!hostListener.isClosed()) {
-                try {
-                    hostListener.accept().close();
-                } catch (IOException closed) {
-                    return;
-                }
-            }
-        }, "host-listener");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        hostListener = TestNetwork.listener("0.0.0.0");
     }
 
     @AfterAll

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -124,19 +123,7 @@ class BuildSandboxTest {
     @Test
     void aBuildReachesAHostPortOnlyWhenTheOperatorAllowsIt() throws Exception {
         String host = TestNetwork.hostAddresses(false).get(0);
-        try (ServerSocket mirror = new ServerSocket()) {
-            mirror.bind(new InetSocketAddress(host, 0));
-            Thread accept = new Thread(() -> {
-                while (!mirror.isClosed()) {
-                    try {
-                        mirror.accept().close();
-                    } catch (IOException closed) {
-                        return;
-                    }
-                }
-            });
-            accept.setDaemon(true);
-            accept.start();
+        try (ServerSocket mirror = TestNetwork.listener(host)) {
             String target = host + ":" + mirror.getLocalPort();
             assertEquals("closed", probes(push(server, "unallowed", target)).get("connect:" + target));
             try (TestServer allowing = TestServer.start(Map.of("LAAMBDA_BUILDER", "docker", "LAAMBDA_INSTANCES", "container",

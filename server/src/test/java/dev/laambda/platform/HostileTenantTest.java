@@ -241,11 +241,13 @@ class HostileTenantTest {
         return JSON.readTree(response.body());
     }
 
-    /** The neighbour's instance's address on the function network. */
+    /** The neighbour's instance's address on the function network: that of the namespace it joined. */
     private static String neighbourAddress() {
-        return docker.client().listContainersCmd().exec().stream()
+        String holder = docker.client().listContainersCmd().exec().stream()
                 .filter(c -> c.getNames()[0].startsWith("/laambda-neighbour-web-"))
-                .map(c -> c.getNetworkSettings().getNetworks().get("laambda-functions").getIpAddress())
+                .map(c -> c.getHostConfig().getNetworkMode().replaceFirst("^container:", ""))
                 .findFirst().orElseThrow(() -> new AssertionError("no neighbour instance running"));
+        return docker.client().inspectContainerCmd(holder).exec().getNetworkSettings().getNetworks()
+                .get("laambda-functions").getIpAddress();
     }
 }

@@ -39,6 +39,28 @@ public final class TestNetwork {
         }
     }
 
+    /** A port on {@code address} ("0.0.0.0": every address of the host) that accepts and closes every connection. */
+    public static java.net.ServerSocket listener(String address) {
+        try {
+            java.net.ServerSocket socket = new java.net.ServerSocket();
+            socket.bind(new java.net.InetSocketAddress(address, 0));
+            Thread acceptor = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    try {
+                        socket.accept().close();
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            }, "test-listener");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            return socket;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A Docker network's gateway: the host's address on its bridge. */
     public static String gateway(DockerEngine docker, String network) {
         return docker.client().inspectNetworkCmd().withNetworkId(network).exec().getIpam().getConfig().get(0).getGateway();

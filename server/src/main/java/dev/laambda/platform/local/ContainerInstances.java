@@ -47,6 +47,7 @@ public final class ContainerInstances implements InstanceLauncher {
     private final DockerEngine docker;
     private final RunImages images;
     private final SandboxNetwork network;
+    private final NetworkSlots slots;
     private final Path relay;
     private final Path runtimeApiDir;
 
@@ -62,6 +63,7 @@ public final class ContainerInstances implements InstanceLauncher {
         this.docker = docker;
         this.images = images;
         this.network = network;
+        this.slots = new NetworkSlots(docker, network, network.toolImage(), 2);
         this.runtimeApiDir = runtimeApiDir;
         try {
             this.relay = installed(relay, runtimeApiDir.resolveSibling("runtime-relay"));
@@ -137,6 +139,7 @@ public final class ContainerInstances implements InstanceLauncher {
             command.addAll(entrypoint.isEmpty() ? List.of("/lambda-entrypoint.sh") : entrypoint);
             command.add(spec.handler());
         }
+        NetworkSlots.Slot slot = slots.take();
         ContainerSpec container = new ContainerSpec(image.name(), List.of(RELAY), command,
                 LambdaEnvironment.of(spec, "/var/task", "/var/runtime", RUNTIME_API, "/tmp"),
                 USER, "/var/task",
@@ -145,12 +148,23 @@ public final class ContainerInstances implements InstanceLauncher {
                         new ContainerSpec.Mount(relay, RELAY, true),
                         new ContainerSpec.Mount(socketDir, SOCKET_DIR, true)),
                 spec.memoryMb() * MIB, 0, true, Map.of("/tmp", "rw,exec,size=512m,mode=1777"),
-                Optional.of("laambda-" + spec.functionName()), ContainerSpec.Sandbox.lambda(network.name()),
+                Optional.of("laambda-" + spec.functionName()), ContainerSpec.Sandbox.lambda(slot.networkMode()),
                 Set.copyOf(spec.environment().values()));
-        return new ContainerProcess(Container.start(docker, container, output));
+        try {
+            return new ContainerProcess(Container.start(docker, container, output), slot);
+        } catch (RuntimeException e) {
+            slot.close();
+            throw e;
+        }
     }
 
-    private record ContainerProcess(Container container) implements RuntimeProcess {
+    @Override
+    public void close() {
+        slots.close();
+    }
+
+    /** The instance's container and the network namespace it joined, which goes with it. */
+    private record ContainerProcess(Container container, NetworkSlots.Slot slot) implements RuntimeProcess {
 
         @Override
         public boolean alive() {
@@ -175,6 +189,7 @@ public final class ContainerInstances implements InstanceLauncher {
         @Override
         public void close() {
             container.close();
+            slot.close();
         }
     }
 }

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /** Starts the runtime of a function instance, as a host process or as a container. */
-public interface InstanceLauncher {
+public interface InstanceLauncher extends AutoCloseable {
 
     /** A new instance's Runtime API endpoint, listening where that instance, and only it, will reach it. */
     RuntimeApiServer openRuntimeApi();
@@ -23,4 +23,9 @@ public interface InstanceLauncher {
 
     /** How instances run, for the server's log: "host processes", "containers (Docker 20.10 at …)". */
     String description();
+
+    /** Lets go of what the launcher keeps for instances not started yet. */
+    @Override
+    default void close() {
+    }
 }

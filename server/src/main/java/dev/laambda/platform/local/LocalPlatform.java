@@ -120,6 +120,7 @@ public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
         reaper.shutdownNow();
         pools.values().forEach(InstancePool::retire);
         pools.clear();
+        launcher.close();
     }
 
     /**

@@ -92,6 +92,9 @@ enum RuntimeSandbox {
                         state.resolve("network")).network().orElseThrow();
                 containers = new ContainerInstances(docker, new RunImages(System.getenv()), network, buildRelay(),
                         state.resolve("sockets"));
+                // Its waiting network namespaces go when the test JVM ends.
+                ContainerInstances made = containers;
+                Runtime.getRuntime().addShutdownHook(new Thread(made::close, "runtime-sandbox-close"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
