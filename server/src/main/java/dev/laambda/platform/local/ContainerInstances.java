@@ -155,6 +155,8 @@ public final class ContainerInstances implements InstanceLauncher {
         } catch (RuntimeException e) {
             slot.close();
             throw e;
+        } finally {
+            slots.replenish();
         }
     }
 

@@ -64,7 +64,7 @@ final class NetworkSlots implements AutoCloseable {
         }
     }
 
-    /** A waiting namespace, or a new one made now when none waits; the pool is filled again behind it. */
+    /** A waiting namespace, or a new one made now when none waits; {@link #replenish} fills the pool again. */
     Slot take() {
         Slot slot;
         synchronized (this) {
@@ -76,12 +76,19 @@ final class NetworkSlots implements AutoCloseable {
             }
             slot = make();
         }
+        return slot;
+    }
+
+    /**
+     * Makes up for the namespaces taken, in the background. Called once the instance that took one has
+     * started, so that making the next does not compete with that start for the engine.
+     */
+    void replenish() {
         synchronized (this) {
             if (!closed) {
                 refill.execute(this::fill);
             }
         }
-        return slot;
     }
 
     private void fill() {
