@@ -60,6 +60,29 @@ class ServerConfigTest {
     }
 
     @Test
+    void egressIsInternetUnlessSaidAndBuildAllowancesAreIPv4Ports() {
+        ServerConfig defaults = ServerConfig.fromEnvironment(Map.of("HOME", "/h"));
+        assertEquals(dev.laambda.docker.Egress.INTERNET, defaults.functionEgress());
+        assertEquals(dev.laambda.docker.Egress.INTERNET, defaults.buildEgress());
+        assertEquals(java.util.List.of(), defaults.buildAllowed());
+        ServerConfig closed = ServerConfig.fromEnvironment(Map.of("HOME", "/h", ServerConfig.FUNCTION_EGRESS, "none",
+                ServerConfig.BUILD_EGRESS, "none", ServerConfig.BUILD_ALLOW, "192.0.2.10:3141, 10.1.2.3:8080"));
+        assertEquals(dev.laambda.docker.Egress.NONE, closed.functionEgress());
+        assertEquals(dev.laambda.docker.Egress.NONE, closed.buildEgress());
+        assertEquals(java.util.List.of("192.0.2.10:3141", "10.1.2.3:8080"), closed.buildAllowed());
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ServerConfig.fromEnvironment(Map.of(
+                ServerConfig.FUNCTION_EGRESS, "some", ServerConfig.BUILD_ALLOW, "mirror.local:3141")));
+        assertTrue(e.getMessage().contains("LAAMBDA_FUNCTION_EGRESS must be internet or none"), e.getMessage());
+        assertTrue(e.getMessage().contains("LAAMBDA_BUILD_ALLOW must be a comma-separated list of IPv4:port pairs"),
+                e.getMessage());
+        for (String bad : java.util.List.of("192.0.2.10", "256.1.1.1:80", "192.0.2.10:0", "192.0.2.10:70000", "1.2.3.4:80;x")) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> ServerConfig.fromEnvironment(Map.of(ServerConfig.BUILD_ALLOW, bad)), bad);
+        }
+    }
+
+    @Test
     void aBadSettingStopsTheServerWithAMessageNamingIt() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ServerConfig.fromEnvironment(Map.of("LAAMBDA_HTTP_PORT", "eighty")));
