@@ -33,12 +33,14 @@ import java.util.function.Consumer;
  */
 public final class DockerBuilder implements Builder {
 
-    private static final long BUILD_MEMORY_BYTES = 4L * 1024 * 1024 * 1024;
-    private static final String SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    static final long BUILD_MEMORY_BYTES = 4L * 1024 * 1024 * 1024;
+    /** Builds may use every CPU of the engine's host (in billionths of a CPU, as Docker counts). */
+    static final long ALL_CPUS = Runtime.getRuntime().availableProcessors() * 1_000_000_000L;
+    static final String SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     /** Who a build runs as when the server is root: a uid of its own, never root's. */
     static final int BUILD_USER = 995;
     /** Compilers and package managers start many threads (and open files: the engine's limit); a fork bomb still stops. */
-    private static ContainerSpec.Sandbox sandbox(String network) {
+    static ContainerSpec.Sandbox sandbox(String network) {
         return new ContainerSpec.Sandbox(network, 4096, 0);
     }
     /** Host files with package-index settings (mirrors, proxies) the build gets read-only, and the variable naming each. */
@@ -59,7 +61,6 @@ public final class DockerBuilder implements Builder {
     private final BuildEnvironment environment;
     private final Path buildpacksDir;
     private final BuildLimits limits;
-    private final Path sharedCaches;
     private final SandboxNetwork network;
     private final SharedLayers sharedLayers;
 
@@ -67,13 +68,12 @@ public final class DockerBuilder implements Builder {
                          BuildLimits limits, Path sharedCaches, SandboxNetwork network) {
         this.network = network;
         requireReadableByBuilds(buildpacksDir);
-        this.sharedLayers = new SharedLayers(docker, sharedCaches);
+        this.sharedLayers = new SharedLayers(docker, sharedCaches, buildpacksDir, network);
         this.docker = docker;
         this.images = images;
         this.environment = environment;
         this.buildpacksDir = buildpacksDir;
         this.limits = limits;
-        this.sharedCaches = sharedCaches;
     }
 
     /** Builds run as a user of their own, who must read and run the buildpacks. */
@@ -111,15 +111,7 @@ public final class DockerBuilder implements Builder {
                     new ContainerSpec.Mount(envDir.path(), "/tmp/env", true),
                     new ContainerSpec.Mount(buildpacksDir, "/buildpacks", true),
                     new ContainerSpec.Mount(network.resolvConf(), "/etc/resolv.conf", true)));
-            Optional<Path> shared = sharedLayers.forBuild(buildpack, image.name(), out, (command, own) -> {
-                List<ContainerSpec.Mount> sharedMounts = new ArrayList<>(own);
-                sharedMounts.add(new ContainerSpec.Mount(buildpacksDir, "/buildpacks", true));
-                sharedMounts.add(new ContainerSpec.Mount(network.resolvConf(), "/etc/resolv.conf", true));
-                return new ContainerSpec(image.name(), command.subList(0, 1), command.subList(1, command.size()),
-                        Map.of("PATH", SYSTEM_PATH, "HOME", "/tmp"), "", "/tmp", sharedMounts, BUILD_MEMORY_BYTES,
-                        Runtime.getRuntime().availableProcessors() * 1_000_000_000L, true, Map.of(), Optional.empty(),
-                        sandbox(network.name()), Set.of());
-            });
+            Optional<Path> shared = sharedLayers.forBuild(buildpack, image.name(), out);
             // Read-only: what every app's build shares, no app's build may change.
             shared.ifPresent(dir -> mounts.add(new ContainerSpec.Mount(dir, "/tmp/shared-cache", true)));
             Map<String, String> env = new HashMap<>(environment.forwarded());
@@ -135,8 +127,7 @@ public final class DockerBuilder implements Builder {
             String user = BuildUser.give(List.of(buildDir, cacheDir, envDir.path(), tmp.path()));
             ContainerSpec spec = new ContainerSpec(image.name(),
                     List.of("/buildpacks/" + buildpack.name() + "/bin/compile"), List.of("/tmp/build", "/tmp/cache", "/tmp/env"),
-                    env, user, "/tmp/build", mounts, BUILD_MEMORY_BYTES,
-                    Runtime.getRuntime().availableProcessors() * 1_000_000_000L, true, Map.of(),
+                    env, user, "/tmp/build", mounts, BUILD_MEMORY_BYTES, ALL_CPUS, true, Map.of(),
                     Optional.of("laambda-build"), sandbox(network.name()),
                     Set.copyOf(environment.forwarded().values()));
             run(spec, buildpack, List.of(buildDir, cacheDir, tmp.path()), recent);

@@ -4,6 +4,7 @@ import dev.laambda.Directories;
 import dev.laambda.docker.Container;
 import dev.laambda.docker.ContainerSpec;
 import dev.laambda.docker.DockerEngine;
+import dev.laambda.docker.SandboxNetwork;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,18 +39,19 @@ final class SharedLayers {
 
     private final DockerEngine docker;
     private final Path root;
+    private final Path buildpacksDir;
+    private final SandboxNetwork network;
 
-    SharedLayers(DockerEngine docker, Path root) {
+    /** Publishes under {@code root}; builds them on {@code network} as app builds are built, with no app in sight. */
+    SharedLayers(DockerEngine docker, Path root, Path buildpacksDir, SandboxNetwork network) {
         this.docker = docker;
         this.root = root;
+        this.buildpacksDir = buildpacksDir;
+        this.network = network;
     }
 
-    /**
-     * The buildpack's published layers for {@code image}, built first when missing; empty when the buildpack
-     * shares nothing. {@code spec} makes the container (image, sandbox, limits) for a command and its mounts.
-     */
-    Optional<Path> forBuild(Buildpack buildpack, String image, Consumer<String> out,
-                            java.util.function.BiFunction<List<String>, List<ContainerSpec.Mount>, ContainerSpec> spec) {
+    /** The buildpack's published layers for {@code image}, built first when missing; empty when it shares nothing. */
+    Optional<Path> forBuild(Buildpack buildpack, String image, Consumer<String> out) {
         Path script = buildpack.dir().resolve(SCRIPT);
         if (!Files.isExecutable(script)) {
             return Optional.empty();
@@ -63,13 +65,17 @@ final class SharedLayers {
             Path staging = Files.createTempDirectory(published.getParent(), ".staging");
             Path scratch = Files.createTempDirectory(published.getParent(), ".scratch");
             try {
-                String user = BuildUser.give(List.of(staging, scratch));
-                ContainerSpec container = spec.apply(List.of("/buildpacks/" + buildpack.name() + "/" + SCRIPT, "/tmp/shared-out"),
+                // No source, no ENV_DIR, no app cache: nothing of any app's is in this container.
+                ContainerSpec spec = new ContainerSpec(image, List.of("/buildpacks/" + buildpack.name() + "/" + SCRIPT),
+                        List.of("/tmp/shared-out"), Map.of("PATH", DockerBuilder.SYSTEM_PATH, "HOME", "/tmp"),
+                        BuildUser.give(List.of(staging, scratch)), "/tmp",
                         List.of(new ContainerSpec.Mount(staging, "/tmp/shared-out", false),
-                                new ContainerSpec.Mount(scratch, "/tmp", false)));
-                run(new ContainerSpec(container.image(), container.entrypoint(), container.command(), container.environment(),
-                        user, "/tmp", container.mounts(), container.memoryBytes(), container.nanoCpus(), true, Map.of(),
-                        Optional.of("laambda-shared"), container.sandbox(), container.secretValues()), buildpack, out);
+                                new ContainerSpec.Mount(scratch, "/tmp", false),
+                                new ContainerSpec.Mount(buildpacksDir, "/buildpacks", true),
+                                new ContainerSpec.Mount(network.resolvConf(), "/etc/resolv.conf", true)),
+                        DockerBuilder.BUILD_MEMORY_BYTES, DockerBuilder.ALL_CPUS, true, Map.of(), Optional.of("laambda-shared"),
+                        DockerBuilder.sandbox(network.name()), Set.of());
+                run(spec, buildpack, out);
                 Files.writeString(staging.resolve(COMPLETE), image + "\n");
                 sealReadOnly(staging);
                 try {
