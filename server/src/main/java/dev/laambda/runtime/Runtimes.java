@@ -43,7 +43,7 @@ public final class Runtimes {
      * (may be empty) names another way out, such as "set LAAMBDA_BUILD_IMAGE".
      */
     public static LambdaRuntime require(String id, String code, String alternative) {
-        return find(id).orElseThrow(() -> LaambdaException.invalid(code, "LambdaRuntime '" + Echo.of(id)
+        return find(id).orElseThrow(() -> LaambdaException.invalid(code, "Runtime '" + Echo.of(id)
                 + "' is not one Laambda runs: use one of " + choices()
                 + (alternative.isEmpty() ? "" : ", or " + alternative) + "."));
     }
