@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * How an instance of each runtime family starts as a host process. For a language runtime
- * (python3.x, nodejs20.x, java21) that is the language's {@code buildpacks/<language>/runtime/launch}
+ * (the RUNTIME_CLIENT runtimes of {@link dev.laambda.runtime.Runtimes}) that is the language's {@code buildpacks/<language>/runtime/launch}
  * script, which execs the official AWS runtime interface client installed once by the language's
  * {@code runtime/install} script; for provided.* runtimes it is the app's own {@code bootstrap}.
  */
