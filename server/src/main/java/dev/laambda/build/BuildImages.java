@@ -1,21 +1,18 @@
 package dev.laambda.build;
 
-import dev.laambda.Echo;
-import dev.laambda.LaambdaException;
+import dev.laambda.runtime.Runtimes;
 
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
- * Which image a buildpack runs in: the AWS SAM build image of the target runtime
+ * Which image a buildpack runs in: the AWS SAM build image of the target runtime ({@link Runtimes})
  * (public.ecr.aws/sam/build-python3.13 for python3.13) — Bref's PHP build image for PHP — unless the
  * server sets one per buildpack (LAAMBDA_IMAGE_PYTHON) or the app sets its own (config LAAMBDA_BUILD_IMAGE).
  */
 public final class BuildImages {
 
     static final String APP_SETTING = "LAAMBDA_BUILD_IMAGE";
-    private static final Pattern RUNTIME = Pattern.compile("(python3\\.\\d+|nodejs\\d+\\.x|java\\d+|provided\\.al2023|provided\\.al2)");
 
     /** An image name and the setting that would change it, for error messages. */
     public record Image(String name, String setting) {
@@ -40,10 +37,6 @@ public final class BuildImages {
         if (buildpack.equals("php")) {
             return new Image("bref/build-php-84:latest", setting);
         }
-        if (!RUNTIME.matcher(runtime).matches()) {
-            throw LaambdaException.invalid("unsupported_runtime", "Runtime '" + Echo.of(runtime) + "' has no build image: "
-                    + "set LAAMBDA_RUNTIME to python3.13, nodejs20.x, java21 or provided.al2023, or set " + APP_SETTING + ".");
-        }
-        return new Image("public.ecr.aws/sam/build-" + runtime + ":latest", setting);
+        return new Image(Runtimes.require(runtime, "unsupported_runtime", "set " + APP_SETTING).buildImage(), setting);
     }
 }

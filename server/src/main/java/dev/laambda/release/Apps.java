@@ -5,6 +5,7 @@ import dev.laambda.LaambdaException;
 import dev.laambda.ServerConfig;
 import dev.laambda.TenantIsolation;
 import dev.laambda.platform.FunctionPlatform;
+import dev.laambda.runtime.Runtimes;
 import dev.laambda.store.App;
 import dev.laambda.store.AppDirectories;
 import dev.laambda.store.AppLocks;
@@ -16,7 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Creating, finding and destroying apps, and deciding who may touch each one. */
@@ -30,14 +30,6 @@ public final class Apps {
     private static final Pattern NEW_NAME = Pattern.compile("^[a-z](?!.*--)[a-z0-9-]{0,28}[a-z0-9]$");
     private static final Pattern ROLE_ARN = Pattern.compile("^arn:aws(-[a-z]+)*:iam::\\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$");
     private static final Pattern REGION = Pattern.compile(ServerConfig.REGION_PATTERN);
-
-    /** Lambda runtime identifiers an app may pin. */
-    public static final Set<String> RUNTIMES = Set.of(
-            "python3.9", "python3.10", "python3.11", "python3.12", "python3.13",
-            "nodejs18.x", "nodejs20.x", "nodejs22.x",
-            "java11", "java17", "java21",
-            "provided.al2", "provided.al2023",
-            "ruby3.2", "ruby3.3", "dotnet8");
 
     private final AppRepository apps;
     private final UserRepository users;
@@ -71,9 +63,9 @@ public final class Apps {
             throw LaambdaException.invalid("invalid_role_arn", "Role '" + Echo.of(roleArn)
                     + "' is not an IAM role ARN like arn:aws:iam::123456789012:role/lambda-exec.");
         }
-        if (runtime != null && !RUNTIMES.contains(runtime)) {
-            throw LaambdaException.invalid("invalid_runtime", "Runtime '" + Echo.of(runtime) + "' is unknown: use one of "
-                    + String.join(", ", RUNTIMES.stream().sorted().toList()) + ".");
+        if (runtime != null) {
+            // Only a runtime the builders and launchers can run: another would be stored and fail on its first push.
+            Runtimes.require(runtime, "invalid_runtime", "");
         }
         App app = apps.create(name, owner.id(), appRegion, roleArn, runtime, appId -> releases.initial(appId, owner));
         // Nothing can be there (ids are never reused), unless the database was replaced under a kept data directory.

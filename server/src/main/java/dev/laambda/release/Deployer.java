@@ -185,7 +185,7 @@ public final class Deployer {
         if (app.runtime() != null) {
             return app.runtime();
         }
-        String configured = config.values().get("LAAMBDA_RUNTIME");
+        String configured = config.values().get(ConfigVars.RUNTIME_KEY);
         if (configured != null) {
             return configured;
         }

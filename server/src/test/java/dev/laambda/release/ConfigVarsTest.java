@@ -33,6 +33,16 @@ class ConfigVarsTest {
     }
 
     @Test
+    void laambdaRuntimeMustBeARuntimeLaambdaRuns() {
+        LaambdaException e = assertThrows(LaambdaException.class,
+                () -> ConfigVars.empty().with(Map.of(ConfigVars.RUNTIME_KEY, "ruby3.3")));
+        assertEquals("invalid_runtime", e.code());
+        assertTrue(e.getMessage().startsWith("Runtime 'ruby3.3' is not one Laambda runs: use one of python3.9,"), e.getMessage());
+        assertEquals("nodejs22.x", ConfigVars.empty().with(Map.of(ConfigVars.RUNTIME_KEY, "nodejs22.x")).values()
+                .get(ConfigVars.RUNTIME_KEY));
+    }
+
+    @Test
     void lambdasReservedNamesAreRefused() {
         for (String reserved : ConfigVars.RESERVED) {
             LaambdaException e = assertThrows(LaambdaException.class, () -> ConfigVars.empty().with(Map.of(reserved, "x")));

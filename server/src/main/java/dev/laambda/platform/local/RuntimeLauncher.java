@@ -2,6 +2,9 @@ package dev.laambda.platform.local;
 
 import dev.laambda.Directories;
 import dev.laambda.LaambdaException;
+import dev.laambda.runtime.LambdaRuntime;
+import dev.laambda.runtime.LaunchKind;
+import dev.laambda.runtime.Runtimes;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * How an instance of each runtime family starts as a host process. For a language runtime
- * (python3.x, nodejs20.x, java21) that is the language's {@code buildpacks/<language>/runtime/launch}
+ * (the RUNTIME_CLIENT runtimes of {@link dev.laambda.runtime.Runtimes}) that is the language's {@code buildpacks/<language>/runtime/launch}
  * script, which execs the official AWS runtime interface client installed once by the language's
  * {@code runtime/install} script; for provided.* runtimes it is the app's own {@code bootstrap}.
  */
@@ -33,7 +36,8 @@ public final class RuntimeLauncher {
     }
 
     public Launch launch(String runtime, String handler, Path codeDir) {
-        if (runtime.startsWith("provided")) {
+        LambdaRuntime known = known(runtime);
+        if (known.launch() == LaunchKind.BOOTSTRAP) {
             Path bootstrap = codeDir.resolve("bootstrap");
             if (!Files.isExecutable(bootstrap)) {
                 throw LaambdaException.invalid("no_bootstrap", "Runtime " + runtime
@@ -41,8 +45,8 @@ public final class RuntimeLauncher {
             }
             return new Launch(List.of(bootstrap.toString()), Map.of());
         }
-        String language = language(runtime);
-        Path launchScript = launchScript(runtime);
+        String language = known.family().id();
+        Path launchScript = launchScript(known);
         Path client = runtimeClient(language);
         // The launch script finds the host's interpreter on the server's PATH, then execs the client with
         // Lambda's own PATH, so the function sees Lambda's environment and not the server's.
@@ -52,30 +56,24 @@ public final class RuntimeLauncher {
 
     /** Throws for a runtime that cannot run as a host process; provided.* runs the app's own bootstrap. */
     void checkRuntime(String runtime) {
-        if (!runtime.startsWith("provided")) {
-            launchScript(runtime);
+        LambdaRuntime known = known(runtime);
+        if (known.launch() == LaunchKind.RUNTIME_CLIENT) {
+            launchScript(known);
         }
     }
 
-    /** A language runtime's launch script, which must exist. */
-    private Path launchScript(String runtime) {
-        Path launchScript = buildpacksDir.resolve(language(runtime)).resolve("runtime").resolve("launch");
+    private static LambdaRuntime known(String runtime) {
+        return Runtimes.require(runtime, "unsupported_runtime", "");
+    }
+
+    /** A language runtime's launch script, which must exist: a server whose buildpacks lack it cannot run the family. */
+    private Path launchScript(LambdaRuntime runtime) {
+        Path launchScript = buildpacksDir.resolve(runtime.family().id()).resolve("runtime").resolve("launch");
         if (!Files.isExecutable(launchScript)) {
-            throw LaambdaException.invalid("unsupported_runtime", "Runtime " + runtime
-                    + " does not run on the local platform: use python3.x, nodejs20.x, java21 or provided.al2023.");
+            throw LaambdaException.invalid("unsupported_runtime", "Runtime " + runtime.id()
+                    + " does not run on the local platform: " + launchScript + " is missing or not executable.");
         }
         return launchScript;
-    }
-
-    /** The buildpack language whose runtime client runs a Lambda runtime: python3.12 → python, java21 → java. */
-    static String language(String runtime) {
-        for (String language : List.of("python", "nodejs", "java")) {
-            if (runtime.startsWith(language)) {
-                return language;
-            }
-        }
-        throw LaambdaException.invalid("unsupported_runtime", "Runtime '" + dev.laambda.Echo.of(runtime)
-                + "' is not a Lambda runtime Laambda knows: use python3.x, nodejs20.x, java21 or provided.al2023.");
     }
 
     /** Installs a language's runtime interface client once, with the language's runtime/install script. */
