@@ -141,11 +141,11 @@ public record ServerConfig(
             return InstanceMode.AUTO;
         });
         Optional<String> dockerHost = nonBlank(env.get(DOCKER_HOST));
-        Optional<Egress> egress = Egress.parse(env.getOrDefault(FUNCTION_EGRESS, "internet"));
+        Optional<Egress> egress = mode(Egress.class, env.getOrDefault(FUNCTION_EGRESS, "internet"));
         if (egress.isEmpty()) {
             problems.add(FUNCTION_EGRESS + " must be internet or none");
         }
-        Optional<Egress> buildEgress = Egress.parse(env.getOrDefault(BUILD_EGRESS, "internet"));
+        Optional<Egress> buildEgress = mode(Egress.class, env.getOrDefault(BUILD_EGRESS, "internet"));
         if (buildEgress.isEmpty()) {
             problems.add(BUILD_EGRESS + " must be internet or none");
         }

@@ -1,6 +1,5 @@
 package dev.laambda.api;
 
-import dev.laambda.ServerConfig;
 import dev.laambda.testing.TestApi;
 import dev.laambda.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -21,7 +20,7 @@ class AppRuntimeTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(Map.of(ServerConfig.BUILDER, "local", ServerConfig.INSTANCES, "process"));
+        server = TestServer.startOnHost(Map.of());
         api = server.admin();
     }
 

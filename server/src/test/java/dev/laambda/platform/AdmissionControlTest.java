@@ -41,8 +41,7 @@ class AdmissionControlTest {
 
     @BeforeAll
     static void pushTwoApps() {
-        server = TestServer.start(Map.of(ServerConfig.BUILDER, "local", ServerConfig.INSTANCES, "process",
-                ServerConfig.INSTANCE_MEMORY, "256m"));
+        server = TestServer.startOnHost(Map.of(ServerConfig.INSTANCE_MEMORY, "256m"));
         api = server.admin();
         left = TestApp.create(server, "left", Map.of("fn.py", HANDLER,
                 "Procfile", "slow: fn.handler\nalso: fn.handler\nbig: fn.handler\nhangs: fn.handler\nlimited: fn.handler\n"));

@@ -3,7 +3,6 @@ package dev.laambda.platform;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.laambda.OutputLimits;
-import dev.laambda.ServerConfig;
 import dev.laambda.testing.TestApi;
 import dev.laambda.testing.TestApp;
 import dev.laambda.testing.TestServer;
@@ -48,7 +47,7 @@ class BoundedOutputTest {
 
     @BeforeAll
     static void pushTheApp() {
-        server = TestServer.start(Map.of(ServerConfig.BUILDER, "local", ServerConfig.INSTANCES, "process"));
+        server = TestServer.startOnHost(Map.of());
         api = server.admin();
         TestApp app = TestApp.create(server, "loud", Map.of(
                 "flood.py", """

@@ -1,6 +1,5 @@
 package dev.laambda.platform;
 
-import dev.laambda.ServerConfig;
 import dev.laambda.release.ConfigCipher;
 import dev.laambda.release.ConfigVars;
 import dev.laambda.release.MasterKey;
@@ -40,7 +39,7 @@ class ConfigValuesTest {
 
     @BeforeAll
     static void pushTheApp() {
-        server = TestServer.start(Map.of(ServerConfig.BUILDER, "local", ServerConfig.INSTANCES, "process"));
+        server = TestServer.startOnHost(Map.of());
         api = server.admin();
         TestApp app = TestApp.create(server, "vault", Map.of(
                 "env.py", "import os\ndef handler(event, context):\n    return {\"token\": os.environ.get(\"TOKEN\")}\n",

@@ -1,7 +1,6 @@
 package dev.laambda.platform;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.laambda.ServerConfig;
 import dev.laambda.testing.TestApi;
 import dev.laambda.testing.TestApp;
 import dev.laambda.testing.TestServer;
@@ -27,7 +26,7 @@ class HostProcessPushTest {
 
     @BeforeAll
     static void pushTheApp() {
-        server = TestServer.start(Map.of(ServerConfig.BUILDER, "local", ServerConfig.INSTANCES, "process"));
+        server = TestServer.startOnHost(Map.of());
         api = server.admin();
         TestApp app = TestApp.create(server, "hosted", Map.of(
                 "where.py", """

@@ -34,6 +34,16 @@ public final class TestServer implements RunningServer, AutoCloseable {
         this.console = console;
     }
 
+    /**
+     * A server whose builds and functions are host processes, both set by the operator (no isolation between
+     * apps, every user let in): for tests of what does not need Docker.
+     */
+    public static TestServer startOnHost(Map<String, String> extraEnv) {
+        Map<String, String> env = new HashMap<>(Map.of(ServerConfig.BUILDER, "local", ServerConfig.INSTANCES, "process"));
+        env.putAll(extraEnv);
+        return start(env);
+    }
+
     public static TestServer start() {
         return start(Map.of());
     }
