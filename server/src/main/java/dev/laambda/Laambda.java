@@ -36,6 +36,8 @@ import dev.laambda.store.ArtifactRepository;
 import dev.laambda.release.Apps;
 import dev.laambda.release.ConfigCipher;
 import dev.laambda.release.MasterKey;
+import dev.laambda.release.AfterSwitch;
+import dev.laambda.release.GoingLive;
 import dev.laambda.release.Releases;
 import dev.laambda.store.AppRepository;
 import dev.laambda.store.BuildRepository;
@@ -218,12 +220,15 @@ public final class Laambda implements AutoCloseable {
                     new InstanceMemory(config.instanceMemory() >> 20), config.idleTimeout());
             parts.add(0, platform);
             log.info("event=platform platform={}", platform.description());
-            Releases releases = new Releases(releaseRepository, cipher, platform, config.functionConcurrency());
+            AppLocks appLocks = new AppLocks(database);
+            AfterSwitch afterSwitch = new AfterSwitch(AfterSwitch.RETRY_DELAYS);
+            parts.add(0, afterSwitch);
+            Releases releases = new Releases(releaseRepository, cipher,
+                    new GoingLive(releaseRepository, appLocks, cipher, platform, afterSwitch), config.functionConcurrency());
             AppRepository appRepository = new AppRepository(database);
             AppDirectories appDirectories = new AppDirectories(config.reposDir(), config.cacheDir(), config.workspacesDir(),
                     config.unpackedDir());
             appDirectories.migrate(appRepository::idsByName);
-            AppLocks appLocks = new AppLocks(database);
             Apps apps = new Apps(appRepository, users, releases, appDirectories, appLocks, platform, config.defaultRegion(),
                     isolation);
 
@@ -243,7 +248,7 @@ public final class Laambda implements AutoCloseable {
                     new Buildpacks(config.buildpacksDir(), config.buildpackOrder(), buildEnvironment),
                     builder, new BuildCache(config.cacheDir()),
                     new ArtifactPacker(ArtifactPacker.LAMBDA_UNZIPPED_LIMIT, java.util.Optional.of(config.deflatedDir())), artifactStore,
-                    new ArtifactRepository(database), releases, config.workspacesDir());
+                    new ArtifactRepository(database), releases, afterSwitch, config.workspacesDir());
             int leftoverWorkspaces = deployer.removeLeftoverWorkspaces();
             if (leftoverWorkspaces > 0) {
                 log.warn("event=leftover_workspaces_removed count={}", leftoverWorkspaces);

@@ -1,21 +1,18 @@
 package dev.laambda.platform;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** Where functions run: Laambda's own local runtime, or AWS Lambda. */
 public interface FunctionPlatform {
 
-    /** Makes a release's functions ready to invoke (AWS: create/update, publish, move the alias). */
-    void deploy(List<FunctionSpec> functions);
-
     /**
-     * Throws a LaambdaException saying what to fix when functions of {@code runtime} with this app config could
-     * not start here (its run image is missing, say). Checked before a release goes live, so none goes live
-     * that cannot run.
+     * Going live, step 1 of 3 (prepare → switch → finish, docs/architecture.md): the slow work that can fail,
+     * with nothing visible to callers — locally, check that every function could start here (its run image
+     * exists, say) and unpack the code; on AWS, create or update the functions and publish versions. Throws a
+     * LaambdaException saying what to fix; then the release is not stored and the current one stays live.
      */
-    void checkRunnable(String runtime, Map<String, String> appConfig);
+    PreparedRollout prepare(Rollout rollout);
 
     /**
      * Runs one invocation on exactly the release {@code function} names; throws when it cannot even start.

@@ -123,8 +123,9 @@ public final class Apps {
                     "Destroying app '" + name + "' deletes all its releases: confirm with confirm=" + name + ".");
         }
         requireOwner(user, app, "destroy");
-        // A build of the app finishes first (under the deploy lock), so none writes into what is removed here.
-        try (AppLocks.Held lock = locks.lock(app.id(), () -> log.info("event=destroy_waiting app={}", app.name()))) {
+        // A build and a release of the app finish first (under their locks), so none writes into what goes here.
+        try (AppLocks.Held building = locks.lockBuilds(app.id(), () -> log.info("event=destroy_waiting app={}", app.name()));
+             AppLocks.Held releasing = locks.lockReleases(app.id(), () -> log.info("event=destroy_waiting app={}", app.name()))) {
             List<String> functions = releases.formation(app).entries().values().stream()
                     .map(FormationEntry::functionName).toList();
             apps.delete(app.id());

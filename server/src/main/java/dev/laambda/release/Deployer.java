@@ -28,8 +28,9 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Turns a pushed commit into a live release, in the steps DESIGN.md §1 names. Any failure leaves
- * the app's current release untouched: the release is only created once everything else worked.
+ * Turns a pushed commit into a live release, in the steps docs/architecture.md's "The one flow" names. Any
+ * failure before the switch leaves the app's current release live; the release is stored only once the
+ * build, the artifact and the platform's prepare all worked.
  */
 public final class Deployer {
 
@@ -44,11 +45,12 @@ public final class Deployer {
     private final ArtifactStore artifactStore;
     private final ArtifactRepository artifacts;
     private final Releases releases;
+    private final AfterSwitch afterSwitch;
     private final Path workspaces;
 
     public Deployer(AppLocks locks, BuildRepository builds, Buildpacks buildpacks, Builder builder, BuildCache cache,
                     ArtifactPacker packer, ArtifactStore artifactStore, ArtifactRepository artifacts, Releases releases,
-                    Path workspaces) {
+                    AfterSwitch afterSwitch, Path workspaces) {
         this.locks = locks;
         this.builds = builds;
         this.buildpacks = buildpacks;
@@ -58,68 +60,80 @@ public final class Deployer {
         this.artifactStore = artifactStore;
         this.artifacts = artifacts;
         this.releases = releases;
+        this.afterSwitch = afterSwitch;
         this.workspaces = workspaces;
     }
 
-    /** Builds and releases {@code gitSha}; progress goes to {@code out} as Heroku-style lines. Throws on failure. */
+    /**
+     * Builds and releases {@code gitSha}; progress goes to {@code out} as Heroku-style lines. Throws when no new
+     * release went live; once one did, nothing after it (recording the deployed branch, closing the build) fails
+     * the push: that is the release's finish, logged and retried by {@link AfterSwitch}.
+     */
     public Release deploy(App app, String gitSha, User pushedBy, SourceTree source, Consumer<String> out) {
         long started = System.nanoTime();
-        try (AppLocks.Held lock = locks.lock(app.id(),
+        try (AppLocks.Held lock = locks.lockBuilds(app.id(),
                 () -> out.accept("-----> Waiting for another deploy of " + app.name() + " to finish"))) {
             Build build = builds.start(app.id(), gitSha);
             BuildLog buildLog = new BuildLog(out);
-            Path workspace = workspaces.resolve(Long.toString(app.id())).resolve("build-" + build.id());
-            try {
-                Path sourceDir = Files.createDirectories(workspace.resolve("src"));
-                source.checkoutTo(sourceDir);
-                ConfigVars config = releases.config(app);
+            Release release = buildAndRelease(app, gitSha, pushedBy, source, build, buildLog);
+            buildLog.accept("-----> Released v" + release.version());
+            buildLog.accept(String.format("       Done in %.1f s", (System.nanoTime() - started) / 1e9));
+            log.info("event=deployed app={} version={} git_sha={} artifact={}", app.name(), release.version(),
+                    gitSha, release.artifactSha());
+            afterSwitch.run("record_deployed_branch", app.name(), release.version(), source::recordDeployed);
+            afterSwitch.run("close_build", app.name(), release.version(),
+                    () -> builds.finish(build.id(), Build.Status.SUCCEEDED, buildLog.text()));
+            return release;
+        }
+    }
 
-                Buildpacks.Detected detected = buildpacks.detect(sourceDir,
-                        Optional.ofNullable(config.values().get("LAAMBDA_BUILDPACK")), buildLog);
-                buildLog.accept("-----> " + detected.displayName() + " app detected");
-                buildLog.accept("-----> Building with " + builder.description());
-                // The build learns its target runtime as LAAMBDA_RUNTIME in ENV_DIR (and picks its image by it).
-                String runtime = runtime(app, config, detected, sourceDir);
-                buildLog.accept("-----> Runtime " + runtime);
-                Map<String, String> buildConfig = new java.util.HashMap<>(config.values());
-                buildConfig.put("LAAMBDA_RUNTIME", runtime);
-                builder.compile(detected.buildpack(), sourceDir, cache.dirFor(app.id(), detected.buildpack().name()),
-                        buildConfig, buildLog);
+    /** Steps 1–7 of the flow: build, pack and take the release live; any failure fails the build and the push. */
+    private Release buildAndRelease(App app, String gitSha, User pushedBy, SourceTree source, Build build,
+                                    BuildLog buildLog) {
+        Path workspace = workspaces.resolve(Long.toString(app.id())).resolve("build-" + build.id());
+        try {
+            Path sourceDir = Files.createDirectories(workspace.resolve("src"));
+            source.checkoutTo(sourceDir);
+            ConfigVars config = releases.config(app);
 
-                Map<String, String> processTypes = processTypes(sourceDir, detected, buildLog);
-                buildLog.accept("-----> Discovering process types: " + String.join(", ", processTypes.keySet()));
+            Buildpacks.Detected detected = buildpacks.detect(sourceDir,
+                    Optional.ofNullable(config.values().get("LAAMBDA_BUILDPACK")), buildLog);
+            buildLog.accept("-----> " + detected.displayName() + " app detected");
+            buildLog.accept("-----> Building with " + builder.description());
+            // The build learns its target runtime as LAAMBDA_RUNTIME in ENV_DIR (and picks its image by it).
+            String runtime = runtime(app, config, detected, sourceDir);
+            buildLog.accept("-----> Runtime " + runtime);
+            Map<String, String> buildConfig = new java.util.HashMap<>(config.values());
+            buildConfig.put("LAAMBDA_RUNTIME", runtime);
+            builder.compile(detected.buildpack(), sourceDir, cache.dirFor(app.id(), detected.buildpack().name()),
+                    buildConfig, buildLog);
 
-                PackedArtifact packed = packer.pack(sourceDir, workspace.resolve("artifact.zip"), buildLog);
-                artifactStore.put(packed);
-                artifacts.record(packed.sha256(), packed.zippedBytes(), artifactStore.uri(packed.sha256()));
-                buildLog.accept("-----> Compressed artifact: " + humanSize(packed.zippedBytes()) + " (sha256 "
-                        + packed.sha256().substring(0, 12) + "…)");
-                if (packed.needsS3Upload()) {
-                    buildLog.accept("       Over Lambda's 50 MB direct-upload limit: it will be uploaded through S3.");
-                }
+            Map<String, String> processTypes = processTypes(sourceDir, detected, buildLog);
+            buildLog.accept("-----> Discovering process types: " + String.join(", ", processTypes.keySet()));
 
-                Release release = releases.deploy(app, pushedBy, gitSha, build.id(), packed.sha256(), processTypes, runtime);
-                source.recordDeployed();
-                buildLog.accept("-----> Released v" + release.version());
-                buildLog.accept(String.format("       Done in %.1f s", (System.nanoTime() - started) / 1e9));
-                builds.finish(build.id(), Build.Status.SUCCEEDED, buildLog.text());
-                log.info("event=deployed app={} version={} git_sha={} artifact={}", app.name(), release.version(),
-                        gitSha, packed.sha256());
-                return release;
-            } catch (LaambdaException e) {
-                buildLog.accept("!     " + e.getMessage());
-                builds.finish(build.id(), Build.Status.FAILED, buildLog.text());
-                log.info("event=deploy_failed app={} git_sha={} code={}", app.name(), gitSha, e.code());
-                throw e;
-            } catch (IOException | RuntimeException e) {
-                buildLog.accept("!     Deploy failed inside the server: see its log (build " + build.id() + ").");
-                builds.finish(build.id(), Build.Status.FAILED, buildLog.text());
-                log.error("event=deploy_error app={} git_sha={} build={}", app.name(), gitSha, build.id(), e);
-                throw new LaambdaException(LaambdaException.Kind.UNAVAILABLE, "deploy_error",
-                        "Deploy failed inside the server: see its log (build " + build.id() + ").");
-            } finally {
-                deleteWorkspace(workspace);
+            PackedArtifact packed = packer.pack(sourceDir, workspace.resolve("artifact.zip"), buildLog);
+            artifactStore.put(packed);
+            artifacts.record(packed.sha256(), packed.zippedBytes(), artifactStore.uri(packed.sha256()));
+            buildLog.accept("-----> Compressed artifact: " + humanSize(packed.zippedBytes()) + " (sha256 "
+                    + packed.sha256().substring(0, 12) + "…)");
+            if (packed.needsS3Upload()) {
+                buildLog.accept("       Over Lambda's 50 MB direct-upload limit: it will be uploaded through S3.");
             }
+            // Prepare → switch → finish (GoingLive): when this returns, the release is live.
+            return releases.deploy(app, pushedBy, gitSha, build.id(), packed.sha256(), processTypes, runtime);
+        } catch (LaambdaException e) {
+            buildLog.accept("!     " + e.getMessage());
+            builds.finish(build.id(), Build.Status.FAILED, buildLog.text());
+            log.info("event=deploy_failed app={} git_sha={} code={}", app.name(), gitSha, e.code());
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            buildLog.accept("!     Deploy failed inside the server: see its log (build " + build.id() + ").");
+            builds.finish(build.id(), Build.Status.FAILED, buildLog.text());
+            log.error("event=deploy_error app={} git_sha={} build={}", app.name(), gitSha, build.id(), e);
+            throw new LaambdaException(LaambdaException.Kind.UNAVAILABLE, "deploy_error",
+                    "Deploy failed inside the server: see its log (build " + build.id() + ").");
+        } finally {
+            deleteWorkspace(workspace);
         }
     }
 
@@ -145,7 +159,7 @@ public final class Deployer {
      * build of the app that is running, under the same per-app lock.
      */
     public void clearBuildCache(App app, Consumer<String> waiting) {
-        try (AppLocks.Held lock = locks.lock(app.id(), () -> waiting.accept("waiting for a build of " + app.name()))) {
+        try (AppLocks.Held lock = locks.lockBuilds(app.id(), () -> waiting.accept("waiting for a build of " + app.name()))) {
             cache.clear(app.id());
             log.info("event=build_cache_cleared app={}", app.name());
         }

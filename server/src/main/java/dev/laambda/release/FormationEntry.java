@@ -2,8 +2,12 @@ package dev.laambda.release;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.laambda.LaambdaException;
+import dev.laambda.platform.FunctionSpec;
+import dev.laambda.store.App;
 
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * One Procfile entry of a release: the function it becomes and its resources. {@code reservedConcurrency} is
@@ -37,6 +41,12 @@ public record FormationEntry(String handler, String functionName, int memoryMb, 
     /** {@code concurrency} null clears it: back to the server's limit. */
     public FormationEntry withReservedConcurrency(Integer concurrency) {
         return new FormationEntry(handler, functionName, memoryMb, timeoutS, runtime, eventSources, concurrency);
+    }
+
+    /** This entry's function in release {@code version} of {@code app}, with the release's config as its environment. */
+    public FunctionSpec function(App app, String artifactSha, int version, Map<String, String> config) {
+        return new FunctionSpec(app.id(), functionName, handler, runtime, memoryMb, timeoutS, artifactSha, version,
+                app.region(), config, reservedConcurrency == null ? OptionalInt.empty() : OptionalInt.of(reservedConcurrency));
     }
 
     public static void checkMemory(int memory) {

@@ -106,11 +106,7 @@ public final class Invoker {
             throw LaambdaException.notFound("ResourceNotFoundException", "Function not found: app '" + app.name()
                     + "' has no Procfile entry '" + entry + "' in v" + release.version() + " (see `laambda functions`).");
         }
-        FunctionSpec spec = new FunctionSpec(app.id(), function.functionName(), function.handler(), function.runtime(),
-                function.memoryMb(), function.timeoutS(), release.artifactSha(), release.version(), app.region(),
-                config.config(release).values(), function.reservedConcurrency() == null ? java.util.OptionalInt.empty()
-                : java.util.OptionalInt.of(function.reservedConcurrency()));
-        return spec;
+        return function.function(app, release.artifactSha(), release.version(), config.config(release).values());
     }
 
     /** Lambda's answer to a payload over its 6 MB synchronous limit. */

@@ -1,7 +1,6 @@
 package dev.laambda.release;
 
 import dev.laambda.LaambdaException;
-import dev.laambda.platform.FunctionPlatform;
 import dev.laambda.store.App;
 import dev.laambda.store.NewRelease;
 import dev.laambda.store.Release;
@@ -14,21 +13,22 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Every change to a live app is a new release made from the current one: config changes,
- * resource changes and rollbacks. Nothing here builds; a release is a pointer switch.
+ * Every change to a live app is a new release made from the current one: deploys, config changes, resource
+ * changes and rollbacks. This class says what each new release is made of; {@link GoingLive} takes it live in
+ * three steps. Nothing here builds: the artifact of a release already exists.
  */
 public final class Releases {
 
     private final ReleaseRepository releases;
     private final ConfigCipher cipher;
-    private final FunctionPlatform platform;
+    private final GoingLive goingLive;
     private final int maxConcurrency;
 
     /** {@code maxConcurrency}: the server's LAAMBDA_FUNCTION_CONCURRENCY, the most a function may reserve. */
-    public Releases(ReleaseRepository releases, ConfigCipher cipher, FunctionPlatform platform, int maxConcurrency) {
+    public Releases(ReleaseRepository releases, ConfigCipher cipher, GoingLive goingLive, int maxConcurrency) {
         this.releases = releases;
         this.cipher = cipher;
-        this.platform = platform;
+        this.goingLive = goingLive;
         this.maxConcurrency = maxConcurrency;
     }
 
@@ -55,15 +55,16 @@ public final class Releases {
         if (changes.isEmpty()) {
             throw LaambdaException.invalid("invalid_request", "No config vars given: send {\"KEY\": \"value\"} or {\"KEY\": null}.");
         }
-        return releases.appendActive(app.id(), current -> {
+        return goingLive.release(app, current -> {
             ConfigVars next = current.map(this::config).orElse(ConfigVars.empty()).with(changes);
-            return runnable(copyOf(current, app, by, Release.Kind.CONFIG, describe(changes), cipher.encrypt(next), null));
+            return copyOf(current, app, by, Release.Kind.CONFIG, describe(changes), cipher.encrypt(next), cipher.keyId(), null);
         });
     }
 
     public Release clearConfig(App app, User by) {
-        return releases.appendActive(app.id(), current -> runnable(
-                copyOf(current, app, by, Release.Kind.CONFIG, "Remove all config vars", cipher.encrypt(ConfigVars.empty()), null)));
+        return goingLive.release(app, current ->
+                copyOf(current, app, by, Release.Kind.CONFIG, "Remove all config vars", cipher.encrypt(ConfigVars.empty()),
+                cipher.keyId(), null));
     }
 
     public Release setMemory(App app, User by, String entry, int memoryMb) {
@@ -92,12 +93,12 @@ public final class Releases {
     /** A deploy: the built artifact with the current config, and one function per process type. */
     public Release deploy(App app, User by, String gitSha, long buildId, String artifactSha,
                           Map<String, String> processTypes, String runtime) {
-        return releases.appendActive(app.id(), current -> {
+        return goingLive.release(app, current -> {
             Formation previous = current.map(r -> Formation.fromJson(r.formationJson())).orElse(Formation.empty());
             Formation formation = Formation.forDeploy(app.name(), processTypes, runtime, previous);
-            return runnable(new NewRelease(app.id(), Release.Kind.DEPLOY, "Deploy " + gitSha.substring(0, 7), artifactSha,
+            return new NewRelease(app.id(), Release.Kind.DEPLOY, "Deploy " + gitSha.substring(0, 7), artifactSha,
                     gitSha, buildId, current.map(Release::configCiphertext).orElseGet(() -> cipher.encrypt(ConfigVars.empty())),
-                    current.map(Release::configKeyId).orElse(cipher.keyId()), formation.toJson(), null, by.id()));
+                    current.map(Release::configKeyId).orElse(cipher.keyId()), formation.toJson(), null, by.id());
         });
     }
 
@@ -108,9 +109,9 @@ public final class Releases {
             throw LaambdaException.conflict("release_not_rollbackable", "Release v" + version + " is " + target.status().sqlName()
                     + " and was never live: roll back to a release that was.");
         }
-        return releases.appendActive(app.id(), current -> runnable(new NewRelease(app.id(), Release.Kind.ROLLBACK,
+        return goingLive.release(app, current -> new NewRelease(app.id(), Release.Kind.ROLLBACK,
                 "Rollback to v" + version, target.artifactSha(), target.gitSha(), target.buildId(),
-                target.configCiphertext(), target.configKeyId(), target.formationJson(), version, by.id())));
+                target.configCiphertext(), target.configKeyId(), target.formationJson(), version, by.id()));
     }
 
     public Release find(App app, int version) {
@@ -124,39 +125,23 @@ public final class Releases {
 
     private Release changeFormation(App app, User by, String entry, java.util.function.UnaryOperator<FormationEntry> change,
                                     String description) {
-        return releases.appendActive(app.id(), current -> {
+        return goingLive.release(app, current -> {
             Formation formation = current.map(r -> Formation.fromJson(r.formationJson())).orElse(Formation.empty())
                     .withEntry(entry, change);
             Release base = current.orElseThrow();
-            return copyOf(current, app, by, Release.Kind.RESOURCES, description, base.configCiphertext(), formation.toJson());
+            return copyOf(current, app, by, Release.Kind.RESOURCES, description, base.configCiphertext(), base.configKeyId(),
+                    formation.toJson());
         });
-    }
-
-    /**
-     * Refuses a release with code whose functions could not start here (LAAMBDA_RUN_IMAGE naming an image the
-     * engine lacks, say): it throws inside the release's transaction, so nothing is stored and vN stays live.
-     */
-    private NewRelease runnable(NewRelease next) {
-        ConfigVars configVars = cipher.decrypt(next.configCiphertext(), next.configKeyId());
-        // A rollback or deploy may carry a config stored before values were checked.
-        configVars.checkValues();
-        if (next.artifactSha() != null) {
-            Map<String, String> config = configVars.values();
-            for (FormationEntry function : Formation.fromJson(next.formationJson()).entries().values()) {
-                platform.checkRunnable(function.runtime(), config);
-            }
-        }
-        return next;
     }
 
     /** The current release with one part replaced; {@code formationJson} null keeps the current formation. */
     private NewRelease copyOf(Optional<Release> current, App app, User by, Release.Kind kind, String description,
-                              byte[] configCiphertext, String formationJson) {
+                              byte[] configCiphertext, String configKeyId, String formationJson) {
         String formation = formationJson != null ? formationJson
                 : current.map(Release::formationJson).orElse(Formation.empty().toJson());
         return new NewRelease(app.id(), kind, description,
                 current.map(Release::artifactSha).orElse(null), current.map(Release::gitSha).orElse(null),
-                current.map(Release::buildId).orElse(null), configCiphertext, cipher.keyId(), formation, null, by.id());
+                current.map(Release::buildId).orElse(null), configCiphertext, configKeyId, formation, null, by.id());
     }
 
     private static String describe(Map<String, String> changes) {

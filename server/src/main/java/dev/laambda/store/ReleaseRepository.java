@@ -25,17 +25,40 @@ public final class ReleaseRepository {
     }
 
     /**
-     * Appends a release made from the app's current one and makes it current, in one transaction.
-     * {@code next} runs while the app is locked; it may throw to refuse, and then nothing is stored.
+     * The switch of a release going live (docs/architecture.md, "Going live"): stores {@code next} as
+     * {@code version} and makes it the app's current release, in one short transaction. The caller holds the
+     * app's release lock and made {@code next} from release {@code replacedId} (null: the app had none); when
+     * either no longer holds, nothing is stored and this throws.
      */
-    public Release appendActive(long appId, Function<Optional<Release>, NewRelease> next) {
-        return database.transaction(c -> appendActive(c, appId, next));
+    public Release appendActive(long appId, Long replacedId, int version, NewRelease next) {
+        return database.transaction(c -> {
+            lockApp(c, appId);
+            Long currentId = current(c, appId).map(Release::id).orElse(null);
+            if (!java.util.Objects.equals(currentId, replacedId)) {
+                throw new IllegalStateException("app " + appId + " moved from release " + replacedId + " to " + currentId
+                        + " while v" + version + " was being prepared: its release lock was not held");
+            }
+            Release release = insert(c, next, version, Release.Status.ACTIVE);
+            makeCurrent(c, appId, release.id());
+            return release;
+        });
     }
 
+    /** Stores {@code next} as {@code version}, failed: it never went live, and the current release stays. */
+    public Release appendFailed(int version, NewRelease next) {
+        return database.transaction(c -> insert(c, next, version, Release.Status.FAILED));
+    }
+
+    /** The version the app's next release gets; stable while the caller holds the app's release lock. */
+    public int nextVersion(long appId) {
+        return database.read(c -> nextVersion(c, appId));
+    }
+
+    /** The app's first release, stored in the transaction that creates the app. */
     static Release appendActive(Connection c, long appId, Function<Optional<Release>, NewRelease> next) throws SQLException {
         lockApp(c, appId);
         Optional<Release> current = current(c, appId);
-        Release release = insert(c, next.apply(current), Release.Status.ACTIVE);
+        Release release = insert(c, next.apply(current), nextVersion(c, appId), Release.Status.ACTIVE);
         makeCurrent(c, appId, release.id());
         return release;
     }
@@ -75,9 +98,13 @@ public final class ReleaseRepository {
                 ReleaseRepository::map, appId);
     }
 
-    private static Release insert(Connection c, NewRelease release, Release.Status status) throws SQLException {
-        int version = Jdbc.queryOne(c, "SELECT coalesce(max(version), 0) + 1 FROM releases WHERE app_id = ?",
-                r -> r.getInt(1), release.appId()).orElseThrow();
+    private static int nextVersion(Connection c, long appId) throws SQLException {
+        return Jdbc.queryOne(c, "SELECT coalesce(max(version), 0) + 1 FROM releases WHERE app_id = ?",
+                r -> r.getInt(1), appId).orElseThrow();
+    }
+
+    private static Release insert(Connection c, NewRelease release, int version, Release.Status status)
+            throws SQLException {
         long id = Jdbc.queryOne(c,
                 "INSERT INTO releases (app_id, version, kind, description, artifact_sha, git_sha, build_id, "
                         + "config_ciphertext, config_key_id, formation, rolled_back_from, status, created_by) "

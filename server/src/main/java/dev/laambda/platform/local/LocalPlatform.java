@@ -9,6 +9,8 @@ import dev.laambda.platform.FunctionPlatform;
 import dev.laambda.platform.FunctionSpec;
 import dev.laambda.platform.FunctionStatus;
 import dev.laambda.platform.InvokeResult;
+import dev.laambda.platform.PreparedRollout;
+import dev.laambda.platform.Rollout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,8 @@ public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
     private final InstanceMemory memory;
     private final Duration queueWait;
     private final Map<String, InstancePool> pools = new ConcurrentHashMap<>();
+    /** Per function, the oldest release that may still start instances: what the last rollout's finish left. */
+    private final Map<String, Integer> oldestLive = new ConcurrentHashMap<>();
     /** Kept per function, like a CloudWatch log group: the last 10,000 lines (at most 1 MB) of each. */
     private final FunctionLogs logs = new FunctionLogs(10_000, OutputLimits.MAX_LOG_BYTES);
     private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -66,14 +70,32 @@ public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
         return "local (instances: " + launcher.description() + "; instance memory " + memory.limitMb() + " MB)";
     }
 
+    /**
+     * Checks that every function could start here (its run image exists) and unpacks the code, so the first
+     * invocation after the switch does not pay for it. Nothing a caller sees changes: invocations resolve the
+     * release from the database, and the switch is the commit that points the app at it.
+     */
     @Override
-    public void deploy(List<FunctionSpec> functions) {
-        functions.forEach(function -> unpacker.unpacked(function.appId(), function.artifactSha()));
-    }
+    public PreparedRollout prepare(Rollout rollout) {
+        for (FunctionSpec function : rollout.functions()) {
+            launcher.checkRunnable(function.runtime(), function.environment());
+        }
+        rollout.functions().forEach(function -> unpacker.unpacked(function.appId(), function.artifactSha()));
+        return new PreparedRollout() {
+            @Override
+            public void switchLive() {
+                // Locally the commit is the switch: the next invocation resolves the new release.
+            }
 
-    @Override
-    public void checkRunnable(String runtime, Map<String, String> appConfig) {
-        launcher.checkRunnable(runtime, appConfig);
+            @Override
+            public void switchBack() {
+            }
+
+            @Override
+            public void finish() {
+                retireBefore(rollout);
+            }
+        };
     }
 
     @Override
@@ -105,14 +127,39 @@ public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
     public void remove(List<String> functionNames) {
         for (String functionName : functionNames) {
             logs.remove(functionName);
-            pools.entrySet().removeIf(entry -> {
-                boolean ofFunction = entry.getKey().startsWith(functionName + "@");
-                if (ofFunction) {
-                    entry.getValue().retire();
-                }
-                return ofFunction;
-            });
+            retire(functionName, version -> true);
+            oldestLive.remove(functionName);
         }
+    }
+
+    /**
+     * The finish of a rollout: instances of the functions' older releases stop once their current invocations
+     * end, and so do all of the functions the release no longer has. An invocation that resolved the old release
+     * just before the switch still runs on it (see {@link #pool}). Other servers retire theirs at their first
+     * invocation of the new release.
+     */
+    private void retireBefore(Rollout rollout) {
+        rollout.functions().forEach(function -> retireBefore(function.functionName(), rollout.version()));
+        rollout.removedFunctionNames().forEach(functionName -> retireBefore(functionName, rollout.version()));
+    }
+
+    private synchronized void retireBefore(String functionName, int version) {
+        oldestLive.merge(functionName, version, Math::max);
+        retire(functionName, older -> older < version);
+    }
+
+    private synchronized void retire(String functionName, java.util.function.IntPredicate versions) {
+        String prefix = functionName + "@";
+        pools.entrySet().removeIf(entry -> {
+            boolean retired = entry.getKey().startsWith(prefix)
+                    && versions.test(Integer.parseInt(entry.getKey().substring(prefix.length())));
+            if (retired) {
+                entry.getValue().retire();
+                log.info("event=function_release_retired function={} version={}", functionName,
+                        entry.getKey().substring(prefix.length()));
+            }
+            return retired;
+        });
     }
 
     @Override
@@ -141,7 +188,8 @@ public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
         int limit = Math.min(function.reservedConcurrency().orElse(concurrency), concurrency);
         InstancePool pool = new InstancePool(function, () -> startInstance(function), limit, queueWait);
         String prefix = function.functionName() + "@";
-        boolean newer = pools.keySet().stream().filter(k -> k.startsWith(prefix))
+        boolean newer = function.releaseVersion() < oldestLive.getOrDefault(function.functionName(), 0)
+                || pools.keySet().stream().filter(k -> k.startsWith(prefix))
                 .anyMatch(k -> Integer.parseInt(k.substring(prefix.length())) > function.releaseVersion());
         if (newer) {
             pool.retire();
