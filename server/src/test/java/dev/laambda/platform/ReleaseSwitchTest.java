@@ -73,6 +73,22 @@ class ReleaseSwitchTest {
     }
 
     @Test
+    void theFinishOfAConfigChangeRetiresTheOldReleasesIdleInstancesBeforeAnyTrafficArrives() throws Exception {
+        assertEquals(200, invoke("{}").statusCode());
+        assertTrue(warmInstances() >= 1, "an instance of the current release is warm");
+
+        assertEquals(200, api.patch("/api/v1/apps/switch/config", "{\"MARK\":\"third\"}").status());
+
+        assertEquals(0, warmInstances(), "the old release's instances stopped as the new one went live");
+        assertEquals("third", JSON.readTree(invoke("{}").body()).get("mark").asText());
+        api.patch("/api/v1/apps/switch/config", "{\"MARK\":\"first\"}");
+    }
+
+    private static int warmInstances() {
+        return api.get("/api/v1/apps/switch/formation").json().get(0).get("warm_instances").asInt();
+    }
+
+    @Test
     void aRollbackUnderAStreamOfInvocationsNeverYieldsAThirdRelease() throws Exception {
         int old = JSON.readTree(invoke("{}").body()).get("version").asInt();
         JsonNode target = api.get("/api/v1/apps/switch/releases?limit=100").json();
