@@ -1,9 +1,12 @@
 package dev.laambda.build;
 
+import dev.laambda.AppSettings;
+import dev.laambda.runtime.LambdaRuntime;
 import dev.laambda.runtime.Runtimes;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Which image a buildpack runs in: the AWS SAM build image of the target runtime ({@link Runtimes})
@@ -11,8 +14,6 @@ import java.util.Map;
  * server sets one per buildpack (LAAMBDA_IMAGE_PYTHON) or the app sets its own (config LAAMBDA_BUILD_IMAGE).
  */
 public final class BuildImages {
-
-    static final String APP_SETTING = "LAAMBDA_BUILD_IMAGE";
 
     /** An image name and the setting that would change it, for error messages. */
     public record Image(String name, String setting) {
@@ -24,10 +25,10 @@ public final class BuildImages {
         this.serverSettings = Map.copyOf(serverSettings);
     }
 
-    public Image forBuild(String buildpack, String runtime, Map<String, String> appConfig) {
-        String appImage = appConfig.get(APP_SETTING);
-        if (appImage != null && !appImage.isBlank()) {
-            return new Image(appImage.strip(), "the app's config " + APP_SETTING);
+    public Image forBuild(String buildpack, LambdaRuntime runtime, AppSettings app) {
+        Optional<String> own = app.buildImage();
+        if (own.isPresent()) {
+            return new Image(own.get(), "the app's config " + AppSettings.BUILD_IMAGE);
         }
         String setting = "LAAMBDA_IMAGE_" + buildpack.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
         String configured = serverSettings.get(setting);
@@ -37,6 +38,6 @@ public final class BuildImages {
         if (buildpack.equals("php")) {
             return new Image("bref/build-php-84:latest", setting);
         }
-        return new Image(Runtimes.require(runtime, "unsupported_runtime", "set " + APP_SETTING).buildImage(), setting);
+        return new Image(runtime.buildImage(), setting);
     }
 }

@@ -1,5 +1,6 @@
 package dev.laambda.build;
 
+import dev.laambda.AppSettings;
 import dev.laambda.Echo;
 import dev.laambda.LaambdaException;
 
@@ -46,9 +47,9 @@ public final class Buildpacks {
     public Detected detect(Path buildDir, Optional<String> override, Consumer<String> out) {
         if (override.isPresent()) {
             Buildpack chosen = find(override.get()).orElseThrow(() -> LaambdaException.invalid("unknown_buildpack",
-                    "Buildpack '" + Echo.of(override.get()) + "' (LAAMBDA_BUILDPACK) is not installed: "
+                    "Buildpack '" + Echo.of(override.get()) + "' (" + AppSettings.BUILDPACK + ") is not installed: "
                             + "use one of " + String.join(", ", available()) + "."));
-            out.accept("-----> Using buildpack " + chosen.name() + " (LAAMBDA_BUILDPACK)");
+            out.accept("-----> Using buildpack " + chosen.name() + " (" + AppSettings.BUILDPACK + ")");
             return new Detected(chosen, runDetect(chosen, buildDir).orElse(chosen.name()));
         }
         for (String name : order) {
@@ -61,7 +62,8 @@ public final class Buildpacks {
             }
         }
         throw LaambdaException.invalid("no_buildpack", "No buildpack detected this app: add requirements.txt (Python), "
-                + "package.json (Node.js), composer.json (PHP), pom.xml (Java) or go.mod (Go), or set LAAMBDA_BUILDPACK.");
+                + "package.json (Node.js), composer.json (PHP), pom.xml (Java) or go.mod (Go), or set "
+                + AppSettings.BUILDPACK + ".");
     }
 
     /** The default_process_types a buildpack's bin/release offers for an app without a Procfile. */

@@ -97,13 +97,16 @@ public final class DockerBuilder implements Builder {
     }
 
     @Override
-    public void compile(Buildpack buildpack, Path buildDir, Path cacheDir, Map<String, String> config, Consumer<String> out) {
-        String runtime = config.getOrDefault("LAAMBDA_RUNTIME", buildpack.defaultRuntime());
-        BuildImages.Image image = images.forBuild(buildpack.name(), runtime, config);
+    public void compile(BuildRequest request) {
+        Buildpack buildpack = request.buildpack();
+        Path buildDir = request.buildDir();
+        Path cacheDir = request.cacheDir();
+        Consumer<String> out = request.out();
+        BuildImages.Image image = images.forBuild(buildpack.name(), request.runtime(), request.settings());
         docker.requireImage(image.name(), "Build", image.setting());
         out.accept("-----> Build image " + image.name());
         RecentLines recent = new RecentLines(out);
-        try (EnvDir envDir = EnvDir.of(config, buildDir); ScratchDir tmp = ScratchDir.besides(buildDir)) {
+        try (EnvDir envDir = EnvDir.of(request); ScratchDir tmp = ScratchDir.besides(buildDir)) {
             List<ContainerSpec.Mount> mounts = new ArrayList<>(List.of(
                     new ContainerSpec.Mount(tmp.path(), "/tmp", false),
                     new ContainerSpec.Mount(buildDir, "/tmp/build", false),

@@ -25,11 +25,11 @@ final class EnvDir implements AutoCloseable {
      * Writes it beside the build directory (inside the server's data dir), so a build container on the
      * same engine can mount it even when the server itself runs in a container with its own /tmp.
      */
-    static EnvDir of(Map<String, String> config, Path buildDir) {
+    static EnvDir of(BuildRequest request) {
         Path dir = null;
         try {
-            dir = Files.createTempDirectory(buildDir.toAbsolutePath().getParent(), "env");
-            for (Map.Entry<String, String> var : config.entrySet()) {
+            dir = Files.createTempDirectory(request.buildDir().toAbsolutePath().getParent(), "env");
+            for (Map.Entry<String, String> var : request.envDir().entrySet()) {
                 if (!CONFIG_KEY.matcher(var.getKey()).matches()) {
                     throw new IllegalArgumentException("Not a config var name: " + var.getKey());
                 }

@@ -38,13 +38,16 @@ public final class LocalBuilder implements Builder {
     }
 
     @Override
-    public void compile(Buildpack buildpack, Path buildDir, Path cacheDir, Map<String, String> config, Consumer<String> out) {
-        try (EnvDir envDir = EnvDir.of(config, buildDir); ScratchDir tmp = ScratchDir.besides(buildDir)) {
+    public void compile(BuildRequest request) {
+        Buildpack buildpack = request.buildpack();
+        Path buildDir = request.buildDir();
+        Path cacheDir = request.cacheDir();
+        try (EnvDir envDir = EnvDir.of(request); ScratchDir tmp = ScratchDir.besides(buildDir)) {
             ProcessBuilder builder = new ProcessBuilder(List.of(buildpack.bin("compile").toString(), buildDir.toString(),
                     cacheDir.toString(), envDir.path().toString())).directory(buildDir.toFile()).redirectErrorStream(true);
             environment.applyTo(builder, Map.of("STACK", "laambda-local", "LAAMBDA_BUILDER", "local",
                     "TMPDIR", tmp.path().toString()));
-            run(builder, buildpack, List.of(buildDir, cacheDir, tmp.path()), out);
+            run(builder, buildpack, List.of(buildDir, cacheDir, tmp.path()), request.out());
         } catch (IOException e) {
             throw new UncheckedIOException("Could not run " + buildpack.name() + " bin/compile: " + e.getMessage(), e);
         }

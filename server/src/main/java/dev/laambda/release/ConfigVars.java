@@ -1,9 +1,9 @@
 package dev.laambda.release;
 
+import dev.laambda.AppSettings;
 import dev.laambda.Echo;
 import dev.laambda.LaambdaException;
 import dev.laambda.ProcessEnvironment;
-import dev.laambda.runtime.Runtimes;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -19,9 +19,6 @@ import java.util.regex.Pattern;
  * messages name keys, never values.
  */
 public record ConfigVars(SortedMap<String, String> values) {
-    /** The config var that picks an app's runtime when the app pins none (see Deployer). */
-    public static final String RUNTIME_KEY = "LAAMBDA_RUNTIME";
-
     public static final int MAX_TOTAL_BYTES = 4096;
     private static final Pattern KEY = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
 
@@ -54,7 +51,7 @@ public record ConfigVars(SortedMap<String, String> values) {
             } else {
                 checkKey(key);
                 checkValue(key, change.getValue());
-                checkRuntime(key, change.getValue());
+                AppSettings.check(key, change.getValue());
                 next.put(key, change.getValue());
             }
         }
@@ -78,13 +75,6 @@ public record ConfigVars(SortedMap<String, String> values) {
     public static void checkValue(String key, String value) {
         if (!ProcessEnvironment.canHold(value)) {
             throw LaambdaException.invalid("invalid_config_value", ProcessEnvironment.unholdable(key));
-        }
-    }
-
-    /** LAAMBDA_RUNTIME picks the app's runtime at its next push: refused now if no builder or launcher can run it. */
-    private static void checkRuntime(String key, String value) {
-        if (key.equals(RUNTIME_KEY)) {
-            Runtimes.require(value, "invalid_runtime", "");
         }
     }
 

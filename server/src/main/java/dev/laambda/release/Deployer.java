@@ -1,13 +1,17 @@
 package dev.laambda.release;
 
+import dev.laambda.AppSettings;
 import dev.laambda.Directories;
 import dev.laambda.LaambdaException;
 import dev.laambda.build.ArtifactPacker;
 import dev.laambda.build.ArtifactStore;
 import dev.laambda.build.BuildCache;
+import dev.laambda.build.BuildRequest;
 import dev.laambda.build.Builder;
 import dev.laambda.build.Buildpacks;
 import dev.laambda.build.PackedArtifact;
+import dev.laambda.runtime.LambdaRuntime;
+import dev.laambda.runtime.Runtimes;
 import dev.laambda.store.App;
 import dev.laambda.store.AppLocks;
 import dev.laambda.store.ArtifactRepository;
@@ -96,17 +100,15 @@ public final class Deployer {
             source.checkoutTo(sourceDir);
             ConfigVars config = releases.config(app);
 
-            Buildpacks.Detected detected = buildpacks.detect(sourceDir,
-                    Optional.ofNullable(config.values().get("LAAMBDA_BUILDPACK")), buildLog);
+            AppSettings settings = AppSettings.of(config.values());
+            Buildpacks.Detected detected = buildpacks.detect(sourceDir, settings.buildpack(), buildLog);
             buildLog.accept("-----> " + detected.displayName() + " app detected");
             buildLog.accept("-----> Building with " + builder.description());
-            // The build learns its target runtime as LAAMBDA_RUNTIME in ENV_DIR (and picks its image by it).
-            String runtime = runtime(app, config, detected, sourceDir);
-            buildLog.accept("-----> Runtime " + runtime);
-            Map<String, String> buildConfig = new java.util.HashMap<>(config.values());
-            buildConfig.put("LAAMBDA_RUNTIME", runtime);
-            builder.compile(detected.buildpack(), sourceDir, cache.dirFor(app.id(), detected.buildpack().name()),
-                    buildConfig, buildLog);
+            LambdaRuntime runtime = runtime(app, settings, detected, sourceDir);
+            buildLog.accept("-----> Runtime " + runtime.id());
+            Runtimes.deprecationWarning(runtime).ifPresent(warning -> buildLog.accept("       Warning: " + warning));
+            builder.compile(new BuildRequest(detected.buildpack(), sourceDir,
+                    cache.dirFor(app.id(), detected.buildpack().name()), runtime, config.values(), buildLog));
 
             Map<String, String> processTypes = processTypes(sourceDir, detected, buildLog);
             buildLog.accept("-----> Discovering process types: " + String.join(", ", processTypes.keySet()));
@@ -120,7 +122,7 @@ public final class Deployer {
                 buildLog.accept("       Over Lambda's 50 MB direct-upload limit: it will be uploaded through S3.");
             }
             // Prepare → switch → finish (GoingLive): when this returns, the release is live.
-            return releases.deploy(app, pushedBy, gitSha, build.id(), packed.sha256(), processTypes, runtime);
+            return releases.deploy(app, pushedBy, gitSha, build.id(), packed.sha256(), processTypes, runtime.id());
         } catch (LaambdaException e) {
             buildLog.accept("!     " + e.getMessage());
             builds.finish(build.id(), Build.Status.FAILED, buildLog.text());
@@ -193,17 +195,19 @@ public final class Deployer {
 
     /**
      * The app's pinned runtime, else the LAAMBDA_RUNTIME config var, else what the app's files ask for
-     * (the buildpack's bin/runtime: runtime.txt, .python-version, …), else the buildpack's default.
+     * (the buildpack's bin/runtime: runtime.txt, .python-version, …), else the buildpack's default; one the
+     * catalogue lacks (pinned before apps:create checked, or a third-party buildpack's) is refused with the list.
      */
-    private String runtime(App app, ConfigVars config, Buildpacks.Detected detected, Path sourceDir) {
+    private LambdaRuntime runtime(App app, AppSettings settings, Buildpacks.Detected detected, Path sourceDir) {
         if (app.runtime() != null) {
-            return app.runtime();
+            return Runtimes.require(app.runtime(), "unsupported_runtime", "");
         }
-        String configured = config.values().get(ConfigVars.RUNTIME_KEY);
-        if (configured != null) {
-            return configured;
+        Optional<LambdaRuntime> configured = settings.runtime();
+        if (configured.isPresent()) {
+            return configured.get();
         }
-        return buildpacks.requestedRuntime(detected.buildpack(), sourceDir).orElse(detected.buildpack().defaultRuntime());
+        return Runtimes.require(buildpacks.requestedRuntime(detected.buildpack(), sourceDir)
+                .orElse(detected.buildpack().defaultRuntime()), "unsupported_runtime", "");
     }
 
     private static void deleteWorkspace(Path dir) {

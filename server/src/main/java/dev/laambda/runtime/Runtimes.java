@@ -58,6 +58,18 @@ public final class Runtimes {
         return BY_ID.get(FAMILY_DEFAULTS.get(family));
     }
 
+    /**
+     * For a deprecated runtime, the warning a push shows: "python3.9 is deprecated on AWS Lambda (no more security
+     * patches): move to python3.13 (the family's default)".
+     */
+    public static Optional<String> deprecationWarning(LambdaRuntime runtime) {
+        if (!runtime.deprecated()) {
+            return Optional.empty();
+        }
+        return Optional.of(runtime.id() + " is deprecated on AWS Lambda (no more security patches): move to "
+                + defaultOf(runtime.family()).id() + " (the family's default)");
+    }
+
     /** "python3.9, python3.10, …, provided.al2023": the ids, for messages. */
     static String choices() {
         return String.join(", ", BY_ID.keySet());

@@ -1,11 +1,13 @@
 package dev.laambda.api;
 
 import dev.laambda.testing.TestApi;
+import dev.laambda.testing.TestApp;
 import dev.laambda.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,5 +50,23 @@ class AppRuntimeTest {
         TestApi.Response created = api.post("/api/v1/apps", "{\"name\":\"pinned\",\"runtime\":\"nodejs22.x\"}");
         assertEquals(201, created.status(), created.body());
         assertEquals("nodejs22.x", api.get("/api/v1/apps/pinned").json().get("runtime").asText());
+    }
+
+    @Test
+    void aDeprecatedRuntimeIsStillPinnedAndEachPushWarnsNamingTheFamilysDefault() {
+        TestApp app = TestApp.create(server, "legacy", "python3.9", Map.of(
+                "hello.py", "def handler(event, context):\n    return 'hi'\n",
+                "Procfile", "hello: hello.handler\n"));
+        assertEquals("python3.9", api.get("/api/v1/apps/legacy").json().get("runtime").asText());
+
+        String push = app.pushAccepted();
+
+        // git pads each remote line with spaces: compare the lines without them.
+        List<String> lines = push.lines().map(String::strip).toList();
+        int runtime = lines.indexOf("remote: -----> Runtime python3.9");
+        assertTrue(runtime >= 0, push);
+        assertEquals("remote:        Warning: python3.9 is deprecated on AWS Lambda (no more security patches): "
+                + "move to python3.13 (the family's default)", lines.get(runtime + 1), push);
+        assertTrue(lines.stream().anyMatch(line -> line.startsWith("remote: -----> Released v")), push);
     }
 }

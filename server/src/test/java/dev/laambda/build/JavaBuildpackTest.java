@@ -57,7 +57,7 @@ class JavaBuildpackTest {
         assertEquals("java21", detected.buildpack().defaultRuntime());
 
         List<String> out = new ArrayList<>();
-        builder.compile(detected.buildpack(), app, cache("layout"), Map.of(), out::add);
+        builder.compile(BuildRequests.of(detected.buildpack(), app, cache("layout"), Map.of(), out::add));
 
         assertEquals(List.of("Procfile", "example", "greeting.txt", "lib"), listing(app));
         assertTrue(Files.isRegularFile(app.resolve("example/Hello.class")));
@@ -79,10 +79,10 @@ class JavaBuildpackTest {
         Path cache = cache("shared");
         Path first = app("first");
         Path second = app("second");
-        builder.compile(java(first), first, cache, Map.of(), line -> { });
+        builder.compile(BuildRequests.of(java(first), first, cache, Map.of(), line -> { }));
         Thread.sleep(1100);  // file times differ by at least a second
         List<String> out = new ArrayList<>();
-        builder.compile(java(second), second, cache, Map.of(), out::add);
+        builder.compile(BuildRequests.of(java(second), second, cache, Map.of(), out::add));
 
         assertTrue(out.contains("-----> Using Maven cache"), out.toString());
         ArtifactPacker packer = new ArtifactPacker(ArtifactPacker.LAMBDA_UNZIPPED_LIMIT);
@@ -97,7 +97,7 @@ class JavaBuildpackTest {
         Files.writeString(app.resolve("src/main/java/example/Hello.java"), HELLO.replace("\"hello \"", "greeting"));
         List<String> out = new ArrayList<>();
         BuildFailedException e = assertThrows(BuildFailedException.class,
-                () -> builder.compile(java(app), app, cache("broken"), Map.of(), out::add));
+                () -> builder.compile(BuildRequests.of(java(app), app, cache("broken"), Map.of(), out::add)));
 
         assertTrue(e.getMessage().startsWith("Build failed: java bin/compile exited with status 1"), e.getMessage());
         String javacError = "       [ERROR] src/main/java/example/Hello.java:[10,16] cannot find symbol";
@@ -114,7 +114,7 @@ class JavaBuildpackTest {
         Files.writeString(app.resolve("pom.xml"), MavenPom.withDependencies("dev.laambda.nosuch:no-such-library:9.9.9"));
         List<String> out = new ArrayList<>();
         assertThrows(BuildFailedException.class,
-                () -> builder.compile(java(app), app, cache("missing-dependency"), Map.of(), out::add));
+                () -> builder.compile(BuildRequests.of(java(app), app, cache("missing-dependency"), Map.of(), out::add)));
 
         assertTrue(out.stream().anyMatch(line -> line.contains("dev.laambda.nosuch:no-such-library")), out.toString());
         assertTrue(out.contains(" !     mvn compile failed: fix the errors above."), out.toString());

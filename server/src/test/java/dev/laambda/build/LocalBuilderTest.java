@@ -36,13 +36,14 @@ class LocalBuilderTest {
     Path temp;
 
     @Test
-    void compileRunsWithTheBuildDirCacheDirAndAnEnvDirHoldingTheConfig() throws Exception {
+    void compileRunsWithTheBuildDirCacheDirAndAnEnvDirHoldingTheConfigAndTheRuntime() throws Exception {
         Buildpack tiny = buildpack("tiny", """
                 build="$1" cache="$2" env="$3"
                 echo "-----> Building in $(pwd)"
                 echo "hello from compile" > "$build/built.txt"
                 echo "cached" > "$cache/warm"
                 echo "       GREETING is $(cat "$env/GREETING")"
+                echo "       building for $(cat "$env/LAAMBDA_RUNTIME")"
                 echo "       files in ENV_DIR: $(ls "$env" | tr '\\n' ' ')"
                 echo "ENV_DIR=$env"
                 """);
@@ -50,13 +51,15 @@ class LocalBuilderTest {
         Path cache = Files.createDirectories(temp.resolve("cache"));
         List<String> out = new ArrayList<>();
 
-        builder(Duration.ofMinutes(1)).compile(tiny, app, cache, Map.of("GREETING", "hi there", "LANG_LEVEL", "2"), out::add);
+        builder(Duration.ofMinutes(1)).compile(BuildRequests.of(tiny, app, cache,
+                Map.of("GREETING", "hi there", "LANG_LEVEL", "2"), out::add));
 
         assertEquals("-----> Building in " + app, out.get(0));
         assertEquals("hello from compile\n", Files.readString(app.resolve("built.txt")));
         assertEquals("cached\n", Files.readString(cache.resolve("warm")));
         assertTrue(out.contains("       GREETING is hi there"), out.toString());
-        assertTrue(out.contains("       files in ENV_DIR: GREETING LANG_LEVEL "), out.toString());
+        assertTrue(out.contains("       building for provided.al2023"), out.toString());
+        assertTrue(out.contains("       files in ENV_DIR: GREETING LAAMBDA_RUNTIME LANG_LEVEL "), out.toString());
         Path envDir = Path.of(out.get(out.size() - 1).substring("ENV_DIR=".length()));
         assertFalse(Files.exists(envDir), "the env dir, which holds config values, is deleted afterwards");
     }
@@ -65,7 +68,8 @@ class LocalBuilderTest {
     void theBuildSeesTheIndexAndProxySettingsButNoneOfTheServersSecrets() throws Exception {
         Buildpack printer = buildpack("printer", "env | sort");
         List<String> out = new ArrayList<>();
-        builder(Duration.ofMinutes(1)).compile(printer, Files.createDirectories(temp.resolve("app")), temp, Map.of(), out::add);
+        builder(Duration.ofMinutes(1)).compile(BuildRequests.of(printer, Files.createDirectories(temp.resolve("app")), temp,
+                Map.of(), out::add));
 
         assertTrue(out.contains("PIP_INDEX_URL=https://pypi.mirror.corp/simple"), out.toString());
         assertTrue(out.contains("npm_config_registry=https://npm.mirror.corp/"), out.toString());
@@ -92,12 +96,13 @@ class LocalBuilderTest {
                 echo "stderr is shown too" >&2
                 """.formatted(seen, seen));
         List<String> out = Collections.synchronizedList(new ArrayList<>());
-        builder(Duration.ofMinutes(1)).compile(chatty, Files.createDirectories(temp.resolve("app")), temp, Map.of(), line -> {
+        builder(Duration.ofMinutes(1)).compile(BuildRequests.of(chatty, Files.createDirectories(temp.resolve("app")), temp,
+                Map.of(), line -> {
             out.add(line);
             if (line.equals("-----> Step one")) {
                 touch(seen);
             }
-        });
+        }));
         List<String> expected = new ArrayList<>(List.of("-----> Step one"));
         IntStream.rangeClosed(1, 50).forEach(i -> expected.add("       line " + i));
         expected.add("stderr is shown too");
@@ -112,7 +117,8 @@ class LocalBuilderTest {
                 exit 3
                 """);
         BuildFailedException e = assertThrows(BuildFailedException.class, () -> builder(Duration.ofMinutes(1))
-                .compile(failing, Files.createDirectories(temp.resolve("app")), temp, Map.of(), line -> { }));
+                .compile(BuildRequests.of(failing, Files.createDirectories(temp.resolve("app")), temp, Map.of(),
+                        line -> { })));
         assertEquals("build_failed", e.code());
         assertEquals("Build failed: failing bin/compile exited with status 3.", e.getMessage());
         List<String> expected = new ArrayList<>();
@@ -135,7 +141,8 @@ class LocalBuilderTest {
                 """.formatted(pids, pids, pids));
         long started = System.nanoTime();
         BuildFailedException e = assertThrows(BuildFailedException.class, () -> builder(Duration.ofSeconds(2))
-                .compile(slow, Files.createDirectories(temp.resolve("app")), temp, Map.of(), line -> { }));
+                .compile(BuildRequests.of(slow, Files.createDirectories(temp.resolve("app")), temp, Map.of(),
+                        line -> { })));
         double seconds = (System.nanoTime() - started) / 1e9;
 
         assertEquals("Build timed out after 2 s: slow bin/compile was stopped (LAAMBDA_BUILD_TIMEOUT).", e.getMessage());
@@ -160,7 +167,8 @@ class LocalBuilderTest {
                 echo "-----> Done, but a child still holds the output open"
                 """.formatted(pid));
         long started = System.nanoTime();
-        builder(Duration.ofSeconds(30)).compile(leaky, Files.createDirectories(temp.resolve("app")), temp, Map.of(), line -> { });
+        builder(Duration.ofSeconds(30)).compile(BuildRequests.of(leaky, Files.createDirectories(temp.resolve("app")), temp,
+                Map.of(), line -> { }));
         double seconds = (System.nanoTime() - started) / 1e9;
         assertTrue(seconds < 10, "returned after " + seconds + " s");
         assertFalse(stillRunning(Long.parseLong(Files.readString(pid).trim())));
@@ -169,9 +177,10 @@ class LocalBuilderTest {
     @Test
     void aClientThatHangsUpDoesNotStallTheBuild() throws Exception {
         Buildpack loud = buildpack("loud", "for i in $(seq 1 20000); do echo \"line $i of a long build\"; done");
-        builder(Duration.ofSeconds(30)).compile(loud, Files.createDirectories(temp.resolve("app")), temp, Map.of(), line -> {
+        builder(Duration.ofSeconds(30)).compile(BuildRequests.of(loud, Files.createDirectories(temp.resolve("app")), temp,
+                Map.of(), line -> {
             throw new IllegalStateException("the git client went away");
-        });
+        }));
     }
 
     @Test
@@ -191,7 +200,7 @@ class LocalBuilderTest {
         Path cache = Files.createDirectories(temp.resolve("cache"));
         BuildFailedException e = assertThrows(BuildFailedException.class, () -> new LocalBuilder(
                 new BuildEnvironment(SERVER_ENVIRONMENT), new BuildLimits(Duration.ofMinutes(1), 20L << 20))
-                .compile(greedy, app, cache, Map.of(), line -> { }));
+                .compile(BuildRequests.of(greedy, app, cache, Map.of(), line -> { })));
 
         assertEquals("Build used more than 20 MB of disk: greedy bin/compile was stopped (LAAMBDA_BUILD_DISK; "
                 + "`laambda builds:cache:clear` empties the app's build cache).", e.getMessage());

@@ -37,7 +37,7 @@ class PythonBuildpackTest {
     void requirementsAreInstalledAtTheAppRootWithoutBytecode() throws Exception {
         Path app = app("first");
         List<String> out = new ArrayList<>();
-        builder.compile(python(app), app, cache("first"), Map.of(), out::add);
+        builder.compile(BuildRequests.of(python(app), app, cache("first"), Map.of(), out::add));
 
         assertTrue(Files.isRegularFile(app.resolve("six.py")), "six.py at the root, where Lambda's import path looks");
         assertTrue(out.contains("-----> Installing requirements"), out.toString());
@@ -54,9 +54,9 @@ class PythonBuildpackTest {
     void buildingTheSameAppTwiceGivesTheSameArtifact() throws Exception {
         Path first = app("first");
         Path second = app("second");
-        builder.compile(python(first), first, cache("first"), Map.of(), line -> { });
+        builder.compile(BuildRequests.of(python(first), first, cache("first"), Map.of(), line -> { }));
         Thread.sleep(1100);  // file times and anything pip might stamp differ by at least a second
-        builder.compile(python(second), second, cache("second"), Map.of(), line -> { });
+        builder.compile(BuildRequests.of(python(second), second, cache("second"), Map.of(), line -> { }));
 
         ArtifactPacker packer = new ArtifactPacker(ArtifactPacker.LAMBDA_UNZIPPED_LIMIT);
         PackedArtifact one = packer.pack(first, temp.resolve("first.zip"), line -> { });
@@ -68,10 +68,10 @@ class PythonBuildpackTest {
     void aSecondBuildWithUnchangedRequirementsCopiesTheCachedTreeAndGivesTheSameArtifact() throws Exception {
         Path cache = cache("shared");
         Path cold = app("cold");
-        builder.compile(python(cold), cold, cache, Map.of(), line -> { });
+        builder.compile(BuildRequests.of(python(cold), cold, cache, Map.of(), line -> { }));
         Path warm = app("warm");
         List<String> out = new ArrayList<>();
-        builder.compile(python(warm), warm, cache, Map.of(), out::add);
+        builder.compile(BuildRequests.of(python(warm), warm, cache, Map.of(), out::add));
 
         assertTrue(out.contains("-----> Using cached dependencies (requirements unchanged)"), out.toString());
         assertFalse(out.stream().anyMatch(line -> line.contains("Successfully installed")), "pip did not run: " + out);
@@ -81,7 +81,7 @@ class PythonBuildpackTest {
 
         Files.writeString(warm.resolve("requirements.txt"), "six==1.15.0\n");
         List<String> changed = new ArrayList<>();
-        builder.compile(python(warm), warm, cache, Map.of(), changed::add);
+        builder.compile(BuildRequests.of(python(warm), warm, cache, Map.of(), changed::add));
         assertTrue(changed.stream().anyMatch(line -> line.contains("Successfully installed six-1.15.0")), changed.toString());
     }
 
@@ -90,7 +90,7 @@ class PythonBuildpackTest {
         Path app = Files.createDirectories(temp.resolve("plain"));
         Files.writeString(app.resolve("app.py"), "def handler(event, context):\n    return 'hi'\n");
         List<String> out = new ArrayList<>();
-        builder.compile(python(app), app, cache("plain"), Map.of(), out::add);
+        builder.compile(BuildRequests.of(python(app), app, cache("plain"), Map.of(), out::add));
         assertEquals(List.of("-----> No requirements.txt, Pipfile.lock or poetry.lock: nothing to install"), out);
     }
 
@@ -101,7 +101,7 @@ class PythonBuildpackTest {
         Files.writeString(app.resolve("app.py"), "");
         List<String> out = new ArrayList<>();
         BuildFailedException e = assertThrows(BuildFailedException.class,
-                () -> builder.compile(python(app), app, cache("broken"), Map.of(), out::add));
+                () -> builder.compile(BuildRequests.of(python(app), app, cache("broken"), Map.of(), out::add)));
 
         assertTrue(e.getMessage().startsWith("Build failed: python bin/compile exited with status 1"), e.getMessage());
         String pipError = "       ERROR: No matching distribution found for laambda-no-such-package-xyz==1.0";
@@ -122,7 +122,7 @@ class PythonBuildpackTest {
                  "develop": {"laambda-no-such-dev-tool": {"hashes": ["sha256:00"], "version": "==9.9"}}}
                 """.formatted(SIX_WHEEL_SHA256));
         List<String> out = new ArrayList<>();
-        builder.compile(python(app), app, cache("pipenv"), Map.of(), out::add);
+        builder.compile(BuildRequests.of(python(app), app, cache("pipenv"), Map.of(), out::add));
         assertTrue(out.contains("-----> Installing dependencies from Pipfile.lock"), out.toString());
         assertTrue(Files.isRegularFile(app.resolve("six.py")), out.toString());
         assertEquals(Optional.of("python3.13"), buildpacks.requestedRuntime(python(app), app));
@@ -153,7 +153,7 @@ class PythonBuildpackTest {
                 files = []
                 """.formatted(SIX_WHEEL_SHA256));
         List<String> out = new ArrayList<>();
-        builder.compile(python(app), app, cache("poetry"), Map.of(), out::add);
+        builder.compile(BuildRequests.of(python(app), app, cache("poetry"), Map.of(), out::add));
         assertTrue(out.contains("-----> Installing dependencies from poetry.lock"), out.toString());
         assertTrue(Files.isRegularFile(app.resolve("six.py")), out.toString());
     }
@@ -163,7 +163,8 @@ class PythonBuildpackTest {
         Path app = Files.createDirectories(temp.resolve("unlocked"));
         Files.writeString(app.resolve("Pipfile"), "[packages]\nsix = \"*\"\n");
         List<String> out = new ArrayList<>();
-        assertThrows(BuildFailedException.class, () -> builder.compile(python(app), app, cache("unlocked"), Map.of(), out::add));
+        assertThrows(BuildFailedException.class,
+                () -> builder.compile(BuildRequests.of(python(app), app, cache("unlocked"), Map.of(), out::add)));
         assertTrue(out.contains(" !     Pipfile without Pipfile.lock: run 'pipenv lock' and commit Pipfile.lock."), out.toString());
     }
 

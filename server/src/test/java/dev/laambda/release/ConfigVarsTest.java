@@ -1,5 +1,6 @@
 package dev.laambda.release;
 
+import dev.laambda.AppSettings;
 import dev.laambda.LaambdaException;
 import org.junit.jupiter.api.Test;
 
@@ -35,11 +36,11 @@ class ConfigVarsTest {
     @Test
     void laambdaRuntimeMustBeARuntimeLaambdaRuns() {
         LaambdaException e = assertThrows(LaambdaException.class,
-                () -> ConfigVars.empty().with(Map.of(ConfigVars.RUNTIME_KEY, "ruby3.3")));
+                () -> ConfigVars.empty().with(Map.of(AppSettings.RUNTIME, "ruby3.3")));
         assertEquals("invalid_runtime", e.code());
         assertTrue(e.getMessage().startsWith("Runtime 'ruby3.3' is not one Laambda runs: use one of python3.9,"), e.getMessage());
-        assertEquals("nodejs22.x", ConfigVars.empty().with(Map.of(ConfigVars.RUNTIME_KEY, "nodejs22.x")).values()
-                .get(ConfigVars.RUNTIME_KEY));
+        assertEquals("nodejs22.x", ConfigVars.empty().with(Map.of(AppSettings.RUNTIME, "nodejs22.x")).values()
+                .get(AppSettings.RUNTIME));
     }
 
     @Test

@@ -67,6 +67,15 @@ class RuntimesTest {
     }
 
     @Test
+    void aDeprecatedRuntimeWarnsAndNamesItsFamilysDefault() {
+        assertEquals(java.util.Optional.of("python3.9 is deprecated on AWS Lambda (no more security patches): "
+                + "move to python3.13 (the family's default)"), Runtimes.deprecationWarning(Runtimes.find("python3.9").orElseThrow()));
+        assertEquals(java.util.Optional.of("nodejs18.x is deprecated on AWS Lambda (no more security patches): "
+                + "move to nodejs20.x (the family's default)"), Runtimes.deprecationWarning(Runtimes.find("nodejs18.x").orElseThrow()));
+        assertEquals(java.util.Optional.empty(), Runtimes.deprecationWarning(Runtimes.find("python3.10").orElseThrow()));
+    }
+
+    @Test
     void eachFamilysDefaultIsTheBuildpacksDefaultRuntime() throws IOException {
         Map<String, RuntimeFamily> buildpacks = Map.of("python", RuntimeFamily.PYTHON, "nodejs", RuntimeFamily.NODEJS,
                 "java", RuntimeFamily.JAVA, "go", RuntimeFamily.PROVIDED, "php", RuntimeFamily.PROVIDED);

@@ -25,10 +25,19 @@ public final class TestApp {
 
     /** Creates the app as the server's admin, with a new developer key, and commits {@code files} (not pushed yet). */
     public static TestApp create(RunningServer server, String name, Map<String, String> files) {
+        return createWith(server, name, "{\"name\":\"" + name + "\"}", files);
+    }
+
+    /** As {@link #create(RunningServer, String, Map)}, the app pinned to {@code runtime} (apps:create --runtime). */
+    public static TestApp create(RunningServer server, String name, String runtime, Map<String, String> files) {
+        return createWith(server, name, "{\"name\":\"" + name + "\",\"runtime\":\"" + runtime + "\"}", files);
+    }
+
+    private static TestApp createWith(RunningServer server, String name, String createBody, Map<String, String> files) {
         TestApi admin = server.admin();
         TestGit developer = TestGit.newDeveloper();
         admin.post("/api/v1/keys", "{\"public_key\":\"" + developer.publicKey() + "\"}");
-        assertEquals(201, admin.post("/api/v1/apps", "{\"name\":\"" + name + "\"}").status(), "creating app " + name);
+        assertEquals(201, admin.post("/api/v1/apps", createBody).status(), "creating app " + name);
         return new TestApp(server, developer, name, developer.newRepo(files));
     }
 

@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public final class RunImages {
 
-    static final String APP_SETTING = "LAAMBDA_RUN_IMAGE";
+    static final String APP_SETTING = dev.laambda.AppSettings.RUN_IMAGE;
 
     /** An image name and the setting that would change it, for error messages. */
     record Image(String name, String setting) {
