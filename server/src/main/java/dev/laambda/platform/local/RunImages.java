@@ -1,9 +1,11 @@
 package dev.laambda.platform.local;
 
+import dev.laambda.AppSettings;
 import dev.laambda.runtime.LambdaRuntime;
 import dev.laambda.runtime.Runtimes;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Which image a function's containers run: AWS's Lambda base image for its runtime ({@link Runtimes})
@@ -11,8 +13,6 @@ import java.util.Map;
  * (LAAMBDA_RUN_IMAGE_PYTHON) or the app sets its own (config LAAMBDA_RUN_IMAGE).
  */
 public final class RunImages {
-
-    static final String APP_SETTING = dev.laambda.AppSettings.RUN_IMAGE;
 
     /** An image name and the setting that would change it, for error messages. */
     record Image(String name, String setting) {
@@ -25,11 +25,11 @@ public final class RunImages {
     }
 
     Image forFunction(String runtime, Map<String, String> appConfig) {
-        String appImage = appConfig.get(APP_SETTING);
-        if (appImage != null && !appImage.isBlank()) {
-            return new Image(appImage.strip(), "the app's config " + APP_SETTING);
+        Optional<String> appImage = AppSettings.of(appConfig).runImage();
+        if (appImage.isPresent()) {
+            return new Image(appImage.get(), "the app's config " + AppSettings.RUN_IMAGE);
         }
-        LambdaRuntime known = Runtimes.require(runtime, "unsupported_runtime", "set " + APP_SETTING);
+        LambdaRuntime known = Runtimes.require(runtime, "unsupported_runtime", "set " + AppSettings.RUN_IMAGE);
         String setting = "LAAMBDA_RUN_IMAGE_" + known.family().name();
         String configured = serverEnvironment.get(setting);
         if (configured != null && !configured.isBlank()) {
