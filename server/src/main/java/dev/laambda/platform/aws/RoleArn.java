@@ -19,10 +19,15 @@ public record RoleArn(String partition, String account, String path, String name
     public static RoleArn parse(String arn) {
         Matcher m = ARN.matcher(arn == null ? "" : arn.strip());
         if (!m.matches() || m.group(3).length() > MAX_PATH) {
-            throw LaambdaException.invalid("invalid_role", "invalid role ARN '" + (arn == null ? "" : arn.strip())
-                    + "': expected arn:aws:iam::ACCOUNT_ID:role/NAME (a 12-digit account; partition aws, aws-cn or aws-us-gov)");
+            throw LaambdaException.invalid("invalid_role", "invalid role ARN '" + shown(arn) + "': expected arn:aws:iam::ACCOUNT_ID:role/NAME (a 12-digit account; partition aws, aws-cn or aws-us-gov)");
         }
         return new RoleArn(m.group(1), m.group(2), m.group(3), m.group(4));
+    }
+
+    /** What the user gave, on one line and not too long to read back to them. */
+    private static String shown(String arn) {
+        String line = arn == null ? "" : arn.strip().replaceAll("\\p{Cntrl}", "?");
+        return line.length() <= 200 ? line : line.substring(0, 200) + "…";
     }
 
     /** The ARN as AWS writes it. */
