@@ -1,5 +1,7 @@
 package dev.laambda.platform.aws;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.laambda.LaambdaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,14 +17,16 @@ import software.amazon.awssdk.services.lambda.model.GetAliasResponse;
 import software.amazon.awssdk.services.lambda.model.GetFunctionResponse;
 import software.amazon.awssdk.services.lambda.model.GetFunctionUrlConfigResponse;
 import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
-import software.amazon.awssdk.services.lambda.model.ResourceConflictException;
 import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.lambda.model.State;
 import software.amazon.awssdk.services.lambda.model.UpdateFunctionConfigurationResponse;
 import software.amazon.awssdk.services.lambda.waiters.LambdaWaiter;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -37,6 +41,7 @@ public final class LambdaFunction {
     /** Statements that let anyone call a Function URL whose auth type is NONE (AWS asks for both since 2025). */
     private static final String PUBLIC_URL_STATEMENT = "laambda-function-url-public";
     private static final String PUBLIC_URL_INVOKE_STATEMENT = "laambda-function-url-public-invoke";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What a function runs with besides its code. {@code runtime} is Lambda's id (python3.13, provided.al2023). */
     public record Configuration(String handler, String runtime, int memoryMb, int timeoutSeconds, RoleArn role,
@@ -180,32 +185,48 @@ public final class LambdaFunction {
         return true;
     }
 
+    // The statements are looked up first rather than added blindly: Lambda refuses a statement id twice, and
+    // moto would keep both copies.
     private void allowPublicUrl(String alias) {
-        try {
+        Set<String> present = statementIds(alias);
+        if (!present.contains(PUBLIC_URL_STATEMENT)) {
             call("AddPermission", () -> lambda.addPermission(allow -> allow.functionName(name).qualifier(alias)
                     .statementId(PUBLIC_URL_STATEMENT).action("lambda:InvokeFunctionUrl").principal("*")
                     .functionUrlAuthType(FunctionUrlAuthType.NONE)));
-        } catch (AlreadyThere e) {
-            // Allowed by an earlier release.
         }
-        try {
+        if (!present.contains(PUBLIC_URL_INVOKE_STATEMENT)) {
             call("AddPermission", () -> lambda.addPermission(allow -> allow.functionName(name).qualifier(alias)
                     .statementId(PUBLIC_URL_INVOKE_STATEMENT).action("lambda:InvokeFunction").principal("*")
                     .invokedViaFunctionUrl(true)));
-        } catch (AlreadyThere e) {
-            // Allowed by an earlier release.
         }
     }
 
     private void forbidPublicUrl(String alias) {
-        for (String statement : new String[] {PUBLIC_URL_STATEMENT, PUBLIC_URL_INVOKE_STATEMENT}) {
-            try {
+        Set<String> present = statementIds(alias);
+        for (String statement : List.of(PUBLIC_URL_STATEMENT, PUBLIC_URL_INVOKE_STATEMENT)) {
+            if (present.contains(statement)) {
                 call("RemovePermission", () -> lambda.removePermission(remove -> remove.functionName(name)
                         .qualifier(alias).statementId(statement)));
-            } catch (NotFound e) {
-                // Never public, or already closed.
             }
         }
+    }
+
+    /** The Sids of the alias's resource policy; none when it has no policy. */
+    private Set<String> statementIds(String alias) {
+        String policy;
+        try {
+            policy = call("GetPolicy", () -> lambda.getPolicy(get -> get.functionName(name).qualifier(alias))).policy();
+        } catch (NotFound e) {
+            return Set.of();
+        }
+        Set<String> ids = new HashSet<>();
+        try {
+            JSON.readTree(policy).path("Statement").forEach(statement -> ids.add(statement.path("Sid").asText()));
+        } catch (JsonProcessingException e) {
+            throw new LaambdaException(LaambdaException.Kind.UNAVAILABLE, "aws_error",
+                    "GetPolicy of " + name + " failed: the policy Lambda returned is not JSON");
+        }
+        return ids;
     }
 
     /**
@@ -250,17 +271,12 @@ public final class LambdaFunction {
         return Environment.builder().variables(configuration.environment()).build();
     }
 
-    /**
-     * One Lambda call, its errors as Laambda's; "no such resource" and "already exists" come out as the
-     * private NotFound and AlreadyThere, for the callers that expect them, else as the one-line error.
-     */
+    /** One Lambda call, its errors as Laambda's; "no such resource" as the private NotFound, for the callers that expect it. */
     private <T> T call(String operation, Supplier<T> request) {
         try {
             return request.get();
         } catch (ResourceNotFoundException e) {
             throw new NotFound(AwsErrors.failure(operation + " of " + name, e));
-        } catch (ResourceConflictException e) {
-            throw new AlreadyThere(AwsErrors.failure(operation + " of " + name, e));
         } catch (SdkException e) {
             throw AwsErrors.failure(operation + " of " + name, e);
         }
@@ -269,13 +285,6 @@ public final class LambdaFunction {
     /** ResourceNotFoundException: the same one-line error, for the callers that treat it as an answer. */
     private static final class NotFound extends LaambdaException {
         NotFound(LaambdaException e) {
-            super(e.kind(), e.code(), e.getMessage());
-        }
-    }
-
-    /** ResourceConflictException: the same one-line error, for the callers that treat it as an answer. */
-    private static final class AlreadyThere extends LaambdaException {
-        AlreadyThere(LaambdaException e) {
             super(e.kind(), e.code(), e.getMessage());
         }
     }
