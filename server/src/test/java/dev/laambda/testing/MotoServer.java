@@ -119,9 +119,9 @@ public final class MotoServer implements AutoCloseable {
 
     /** LAAMBDA_TEST_MOTO, else where scripts/moto-server installs it: a developer who ran --install needs no setting. */
     private static Optional<Path> installed() {
-        String cache = nonBlank(System.getenv("XDG_CACHE_HOME")).orElse(System.getProperty("user.home") + "/.cache");
-        Path motoServer = Path.of(nonBlank(System.getenv("LAAMBDA_TEST_MOTO"))
-                .orElse(cache + "/laambda/moto/venv-5.2.5/bin/moto_server"));
+        String home = nonBlank(System.getenv("LAAMBDA_MOTO_HOME")).orElseGet(() -> nonBlank(System.getenv("XDG_CACHE_HOME"))
+                .orElse(System.getProperty("user.home") + "/.cache") + "/laambda/moto");
+        Path motoServer = Path.of(nonBlank(System.getenv("LAAMBDA_TEST_MOTO")).orElse(home + "/venv-5.2.5/bin/moto_server"));
         return Optional.of(motoServer).filter(Files::isExecutable);
     }
 
