@@ -190,8 +190,23 @@ class LambdaFunctionTest {
     }
 
     @Test
+    void anUpdateLambdaReportsFailedIsAnErrorWithLambdasReason() {
+        try (FakeAwsEndpoint failing = FakeAwsEndpoint.lambdaWhoseUpdatesFail("thumbs-create");
+             AwsClients clients = new AwsClients(Optional.of(failing.endpoint()), moto.credentials(), 3)) {
+            LambdaFunction function = new LambdaFunction(clients.lambda(REGION), "thumbs-create");
+
+            LaambdaException e = assertThrows(LaambdaException.class,
+                    () -> function.createOrUpdateCode(handlerZip("x"), configuration(Map.of(), "laambda v2")));
+
+            assertEquals("aws_function_not_ready", e.code());
+            assertEquals("Lambda function thumbs-create did not become ready: State=Active LastUpdateStatus=Failed "
+                    + "(Lambda was unable to create an ENI: no free IP addresses in subnet-0abc)", e.getMessage());
+        }
+    }
+
+    @Test
     void throttlingIsRetriedWithBackoffThenReportedWithAwsCode() {
-        try (AwsErrorServer throttling = AwsErrorServer.throttlingLambda();
+        try (FakeAwsEndpoint throttling = FakeAwsEndpoint.throttlingLambda();
              AwsClients throttled = new AwsClients(Optional.of(throttling.endpoint()), moto.credentials(), 3)) {
             LambdaFunction function = new LambdaFunction(throttled.lambda(REGION), "thumbs-create");
 

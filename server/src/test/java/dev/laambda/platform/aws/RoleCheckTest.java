@@ -74,7 +74,7 @@ class RoleCheckTest {
 
     @Test
     void credentialsThatMayNotReadRolesCannotCheckSoTheRoleIsAssumedToExist() {
-        try (AwsErrorServer denying = AwsErrorServer.iamAccessDenied();
+        try (FakeAwsEndpoint denying = FakeAwsEndpoint.iamAccessDenied();
              AwsClients denied = new AwsClients(Optional.of(denying.endpoint()), moto.credentials(), 3)) {
             RoleCheck check = new RoleCheck(denied);
             assertDoesNotThrow(() -> check.requireExisting(RoleArn.parse("arn:aws:iam::123456789012:role/lambda")));
