@@ -23,7 +23,8 @@ final class AwsErrors {
             String code = aws.awsErrorDetails() == null || aws.awsErrorDetails().errorCode() == null
                     ? "HTTP " + aws.statusCode() : aws.awsErrorDetails().errorCode();
             String detail = aws.awsErrorDetails() == null ? null : aws.awsErrorDetails().errorMessage();
-            String what = action + " failed: " + code + (detail == null || detail.isBlank() ? "" : " (" + oneLine(detail) + ")");
+            String what = action + " failed: " + code
+                    + (detail == null || detail.isBlank() ? "" : " (" + oneLine(detail) + ")");
             if (aws.isThrottlingException()) {
                 return new LaambdaException(LaambdaException.Kind.TOO_MANY_REQUESTS, "aws_throttled",
                         what + ", still throttled after " + attempts(e));
@@ -33,7 +34,8 @@ final class AwsErrors {
                         + "; the server's AWS credentials are not allowed to do this");
             }
             if (aws.statusCode() >= 500) {
-                return new LaambdaException(LaambdaException.Kind.UNAVAILABLE, "aws_unavailable", what + " after " + attempts(e));
+                return new LaambdaException(LaambdaException.Kind.UNAVAILABLE, "aws_unavailable",
+                        what + " after " + attempts(e));
             }
             return LaambdaException.invalid("aws_error", what);
         }

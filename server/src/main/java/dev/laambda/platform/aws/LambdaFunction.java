@@ -46,6 +46,10 @@ public final class LambdaFunction {
     /** What a function runs with besides its code. {@code runtime} is Lambda's id (python3.13, provided.al2023). */
     public record Configuration(String handler, String runtime, int memoryMb, int timeoutSeconds, RoleArn role,
                                 Map<String, String> environment, String description, Map<String, String> tags) {
+        public Configuration {
+            environment = Map.copyOf(environment);
+            tags = Map.copyOf(tags);
+        }
     }
 
     private final LambdaClient lambda;
@@ -93,13 +97,15 @@ public final class LambdaFunction {
 
     /** Sets handler, runtime, memory, timeout, role, environment and description, and the tags; waits until done. */
     public FunctionConfiguration updateConfiguration(Configuration configuration) {
-        UpdateFunctionConfigurationResponse changed = call("UpdateFunctionConfiguration", () -> lambda.updateFunctionConfiguration(update ->
-                update.functionName(name).handler(configuration.handler()).runtime(configuration.runtime())
+        UpdateFunctionConfigurationResponse changed = call("UpdateFunctionConfiguration", () ->
+                lambda.updateFunctionConfiguration(update -> update.functionName(name)
+                        .handler(configuration.handler()).runtime(configuration.runtime())
                         .memorySize(configuration.memoryMb()).timeout(configuration.timeoutSeconds())
                         .role(configuration.role().arn()).environment(environment(configuration))
                         .description(configuration.description())));
         if (!configuration.tags().isEmpty()) {
-            call("TagResource", () -> lambda.tagResource(tag -> tag.resource(changed.functionArn()).tags(configuration.tags())));
+            call("TagResource", () -> lambda.tagResource(tag -> tag.resource(changed.functionArn())
+                    .tags(configuration.tags())));
         }
         FunctionConfiguration updated = waitUntilReady(false);
         log.info("event=lambda_configuration_updated function={}", name);
@@ -133,12 +139,15 @@ public final class LambdaFunction {
             before = Optional.empty();
         }
         if (before.isEmpty()) {
-            call("CreateAlias", () -> lambda.createAlias(create -> create.functionName(name).name(alias).functionVersion(version)));
+            call("CreateAlias", () -> lambda.createAlias(create -> create.functionName(name).name(alias)
+                    .functionVersion(version)));
         } else if (!before.get().functionVersion().equals(version)) {
-            call("UpdateAlias", () -> lambda.updateAlias(update -> update.functionName(name).name(alias).functionVersion(version)));
+            call("UpdateAlias", () -> lambda.updateAlias(update -> update.functionName(name).name(alias)
+                    .functionVersion(version)));
         }
         Optional<String> previous = before.map(GetAliasResponse::functionVersion);
-        log.info("event=lambda_alias_moved function={} alias={} from={} to={}", name, alias, previous.orElse("none"), version);
+        log.info("event=lambda_alias_moved function={} alias={} from={} to={}", name, alias, previous.orElse("none"),
+                version);
         return previous;
     }
 

@@ -19,7 +19,8 @@ public record RoleArn(String partition, String account, String path, String name
     public static RoleArn parse(String arn) {
         Matcher m = ARN.matcher(arn == null ? "" : arn.strip());
         if (!m.matches() || m.group(3).length() > MAX_PATH) {
-            throw LaambdaException.invalid("invalid_role", "invalid role ARN '" + shown(arn) + "': expected arn:aws:iam::ACCOUNT_ID:role/NAME (a 12-digit account; partition aws, aws-cn or aws-us-gov)");
+            throw LaambdaException.invalid("invalid_role", "invalid role ARN '" + shown(arn) + "': expected "
+                    + "arn:aws:iam::ACCOUNT_ID:role/NAME (a 12-digit account; partition aws, aws-cn or aws-us-gov)");
         }
         return new RoleArn(m.group(1), m.group(2), m.group(3), m.group(4));
     }

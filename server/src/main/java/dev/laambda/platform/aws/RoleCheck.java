@@ -43,7 +43,8 @@ public final class RoleCheck {
                 throw failure;
             }
             if (deniedLogged.compareAndSet(false, true)) {
-                log.warn("event=role_check_skipped reason=access_denied detail=\"cannot check roles (no iam:GetRole); assuming they exist\"");
+                log.warn("event=role_check_skipped reason=access_denied "
+                        + "detail=\"cannot check roles (no iam:GetRole); assuming they exist\"");
             }
             return;
         }

@@ -210,11 +210,10 @@ class LambdaFunctionTest {
              AwsClients throttled = new AwsClients(Optional.of(throttling.endpoint()), moto.credentials(), 3)) {
             LambdaFunction function = new LambdaFunction(throttled.lambda(REGION), "thumbs-create");
 
-            long start = System.nanoTime();
             LaambdaException e = assertThrows(LaambdaException.class, () -> function.moveAlias("live", "2"));
 
+            // The waits between them are the SDK's throttling backoff, with full jitter: not measurable here.
             assertEquals(3, throttling.requests(), "the first attempt and two retries");
-            assertTrue(System.nanoTime() - start > 100_000_000L, "the retries waited");
             assertEquals("aws_throttled", e.code());
             assertEquals(LaambdaException.Kind.TOO_MANY_REQUESTS, e.kind());
             assertEquals("GetAlias of thumbs-create failed: TooManyRequestsException (Rate exceeded), "
