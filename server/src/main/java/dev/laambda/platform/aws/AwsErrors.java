@@ -7,7 +7,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 /**
  * Turns what an AWS call threw into Laambda's one-line error: what was being done, to what, and AWS's own
  * error code, so a user can look it up. Stable codes: aws_throttled (still throttled after the SDK's retries),
- * aws_access_denied, aws_unavailable (5xx, or AWS not reached at all) and aws_error (AWS refused the request).
+ * aws_access_denied, aws_unavailable (5xx, or AWS not reached at all), aws_no_credentials and aws_error (AWS
+ * refused the request).
  */
 final class AwsErrors {
 
@@ -38,6 +39,12 @@ final class AwsErrors {
                         what + " after " + attempts(e));
             }
             return LaambdaException.invalid("aws_error", what);
+        }
+        // The SDK says so in a message listing every provider it tried: too long, and not what to do.
+        if (e.getMessage() != null && e.getMessage().startsWith("Unable to load credentials")) {
+            return new LaambdaException(LaambdaException.Kind.UNAVAILABLE, "aws_no_credentials", action
+                    + " failed: the server has no AWS credentials (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or "
+                    + "AWS_PROFILE, or run it with an instance or container role)");
         }
         return new LaambdaException(LaambdaException.Kind.UNAVAILABLE, "aws_unavailable",
                 action + " failed: AWS could not be reached (" + oneLine(e.getMessage()) + ")");

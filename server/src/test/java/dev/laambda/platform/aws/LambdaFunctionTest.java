@@ -7,6 +7,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 import software.amazon.awssdk.services.lambda.model.FunctionUrlAuthType;
@@ -235,6 +238,20 @@ class LambdaFunctionTest {
             assertTrue(e.getMessage().startsWith("GetFunction of thumbs-create failed: AWS could not be reached ("),
                     e.getMessage());
             assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        }
+    }
+
+    @Test
+    void withoutCredentialsTheErrorSaysHowToGiveTheServerSome() {
+        // A provider chain that finds nothing, as the SDK's default one does on a machine without credentials.
+        AwsCredentialsProviderChain nothing = AwsCredentialsProviderChain.of(ProfileCredentialsProvider.builder()
+                .profileFile(file -> file.content("").type(ProfileFile.Type.CREDENTIALS)).profileName("none").build());
+        try (AwsClients anonymous = new AwsClients(Optional.of(moto.endpoint()), nothing, 2)) {
+            LaambdaException e = assertThrows(LaambdaException.class,
+                    () -> new LambdaFunction(anonymous.lambda(REGION), "thumbs-create").current());
+            assertEquals("aws_no_credentials", e.code());
+            assertEquals("GetFunction of thumbs-create failed: the server has no AWS credentials (set AWS_ACCESS_KEY_ID "
+                    + "and AWS_SECRET_ACCESS_KEY or AWS_PROFILE, or run it with an instance or container role)", e.getMessage());
         }
     }
 
