@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.lambda.model.State;
 import software.amazon.awssdk.services.lambda.model.UpdateFunctionConfigurationResponse;
 import software.amazon.awssdk.services.lambda.waiters.LambdaWaiter;
 
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -125,6 +126,17 @@ public final class LambdaFunction {
         }
         log.info("event=lambda_version_published function={} version={}", name, version);
         return version;
+    }
+
+    /**
+     * Every published version, oldest first ($LATEST left out): what a rollback or an unchanged config can
+     * reuse instead of publishing again (compare code_sha256 and the configuration; moto, unlike Lambda,
+     * publishes a new version even when nothing changed).
+     */
+    public List<FunctionConfiguration> publishedVersions() {
+        return call("ListVersionsByFunction", () -> lambda.listVersionsByFunctionPaginator(list -> list.functionName(name))
+                .versions().stream().filter(version -> !version.version().equals("$LATEST"))
+                .sorted(Comparator.comparingLong(version -> Long.parseLong(version.version()))).toList());
     }
 
     /**

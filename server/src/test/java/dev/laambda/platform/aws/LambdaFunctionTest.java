@@ -124,6 +124,9 @@ class LambdaFunctionTest {
         assertEquals(256, two.memorySize());
         assertEquals(60, two.timeout());
         assertEquals("v2", lambda.listTags(list -> list.resource(updated.functionArn())).tags().get("laambda:release"));
+        assertEquals(java.util.List.of(v1 + " laambda v1 " + sha256(first), v2 + " laambda v2 " + sha256(second)),
+                function.publishedVersions().stream().map(v -> v.version() + " " + v.description() + " " + v.codeSha256())
+                        .toList());
     }
 
     @Test
