@@ -3,6 +3,8 @@ package dev.laambda;
 import dev.laambda.build.BuildLimits;
 import dev.laambda.docker.Egress;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +43,8 @@ public record ServerConfig(
         Map<String, String> imageSettings,
         long instanceMemory,
         Path runtimeRelay,
-        long repoLimit) {
+        long repoLimit,
+        Optional<URI> awsEndpoint) {
 
     public static final String DATA = "LAAMBDA_DATA";
     public static final String HTTP_HOST = "LAAMBDA_HTTP_HOST";
@@ -80,6 +83,8 @@ public record ServerConfig(
     public static final String NETFILTER_IMAGE = "LAAMBDA_NETFILTER_IMAGE";
     /** The runtime relay binary function containers start with (scripts/build-runtime-relay builds it). */
     public static final String RUNTIME_RELAY = "LAAMBDA_RUNTIME_RELAY";
+    /** An AWS-compatible server every AWS client talks to instead of AWS (moto, LocalStack); unset: AWS itself. */
+    public static final String AWS_ENDPOINT = "LAAMBDA_AWS_ENDPOINT";
 
     /** Reads and validates all settings; throws with every problem listed, each naming its setting. */
     public static ServerConfig fromEnvironment(Map<String, String> env) {
@@ -166,13 +171,20 @@ public record ServerConfig(
         // Checked when instances start as containers (Laambda.instances): process mode needs no relay.
         Path runtimeRelay = nonBlank(env.get(RUNTIME_RELAY)).map(Path::of).orElseGet(ServerConfig::bundledRuntimeRelay)
                 .toAbsolutePath().normalize();
+        Optional<URI> awsEndpoint = nonBlank(env.get(AWS_ENDPOINT)).flatMap(value -> {
+            Optional<URI> endpoint = httpUrl(value);
+            if (endpoint.isEmpty()) {
+                problems.add(AWS_ENDPOINT + " must be an http:// or https:// URL like http://127.0.0.1:5001 (got '" + value + "')");
+            }
+            return endpoint;
+        });
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Invalid server settings: " + String.join("; ", problems));
         }
         return new ServerConfig(dataDir, host, port, databaseUrl, masterKey, adminEmail, region, sshHost, sshPort, gitHost,
                 buildpacksDir, order, new BuildLimits(buildTimeout, buildDisk), concurrency, idleTimeout, builder, instances,
                 dockerHost, egress.orElse(Egress.INTERNET), buildEgress.orElse(Egress.INTERNET), buildAllowed, netfilterImage,
-                Map.copyOf(images), instanceMemory, runtimeRelay, repoLimit);
+                Map.copyOf(images), instanceMemory, runtimeRelay, repoLimit, awsEndpoint);
     }
 
     private static final long MIN_INSTANCE_MEMORY = 128L << 20;
@@ -253,6 +265,20 @@ public record ServerConfig(
             case "g" -> amount << 30;
             default -> amount;
         };
+    }
+
+    /** An absolute http(s) URL with a host and nothing after the path (no query, no fragment). */
+    private static Optional<URI> httpUrl(String value) {
+        try {
+            URI uri = new URI(value);
+            boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
+            if (http && uri.getHost() != null && uri.getRawQuery() == null && uri.getRawFragment() == null) {
+                return Optional.of(uri);
+            }
+        } catch (URISyntaxException e) {
+            // Reported below as the setting's problem.
+        }
+        return Optional.empty();
     }
 
     /** An IPv4 address (four numbers up to 255) and a port. */

@@ -83,6 +83,20 @@ class ServerConfigTest {
     }
 
     @Test
+    void theAwsEndpointIsAwsItselfUnlessAnHttpUrlIsGiven() {
+        assertTrue(ServerConfig.fromEnvironment(Map.of("HOME", "/h")).awsEndpoint().isEmpty());
+        assertEquals(java.net.URI.create("http://127.0.0.1:5001"), ServerConfig.fromEnvironment(Map.of("HOME", "/h",
+                ServerConfig.AWS_ENDPOINT, " http://127.0.0.1:5001 ")).awsEndpoint().orElseThrow());
+        for (String bad : java.util.List.of("127.0.0.1:5001", "ftp://moto:21", "http://", "http://[::1", "http://h/?a=b")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ServerConfig.fromEnvironment(Map.of(ServerConfig.AWS_ENDPOINT, bad)), bad);
+            assertTrue(e.getMessage().contains("LAAMBDA_AWS_ENDPOINT must be an http:// or https:// URL like "
+                    + "http://127.0.0.1:5001 (got '" + bad + "')"), e.getMessage());
+            assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        }
+    }
+
+    @Test
     void aBadSettingStopsTheServerWithAMessageNamingIt() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ServerConfig.fromEnvironment(Map.of("LAAMBDA_HTTP_PORT", "eighty")));

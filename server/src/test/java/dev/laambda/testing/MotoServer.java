@@ -1,0 +1,192 @@
+package dev.laambda.testing;
+
+import org.junit.jupiter.api.Assumptions;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A real moto server (an AWS-compatible server from PyPI) on a free loopback port, one per test class, with
+ * Lambda's Docker-less backend: invokes echo their payload. `./run-tests` installs it (scripts/moto-server) and
+ * sets LAAMBDA_TEST_MOTO to its moto_server and LAAMBDA_TESTS_REQUIRE_MOTO=1, so there a missing moto fails the
+ * test; elsewhere the tests that need it are skipped unless `scripts/moto-server --install` was run.
+ */
+public final class MotoServer implements AutoCloseable {
+
+    /** moto's own account: the account of every ARN it makes. */
+    public static final String ACCOUNT = "123456789012";
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Process process;
+    private final URI endpoint;
+    private final Path log;
+
+    private MotoServer(Process process, URI endpoint, Path log) {
+        this.process = process;
+        this.endpoint = endpoint;
+        this.log = log;
+    }
+
+    /** Starts moto, or skips the calling test (fails it under run-tests) when moto is not installed. */
+    public static MotoServer start() {
+        Path motoServer = installed().orElseGet(() -> {
+            String how = "moto is not installed: run scripts/moto-server --install (or set LAAMBDA_TEST_MOTO to a moto_server)";
+            if ("1".equals(System.getenv("LAAMBDA_TESTS_REQUIRE_MOTO"))) {
+                fail("These tests need moto and LAAMBDA_TESTS_REQUIRE_MOTO=1, but " + how);
+            }
+            Assumptions.abort(how);
+            return null;
+        });
+        // The free port is found, closed and handed to moto: another process may take it in between, so retry.
+        String lastLog = "";
+        for (int attempt = 0; attempt < 3; attempt++) {
+            MotoServer moto = launch(motoServer);
+            try {
+                if (moto.answered()) {
+                    moto.post("/moto-api/config", "{\"lambda\":{\"use_docker\":false}}");
+                    return moto;
+                }
+            } catch (IOException e) {
+                lastLog = e.getMessage() + "\n";
+            }
+            lastLog += moto.log();
+            moto.close();
+        }
+        throw new IllegalStateException("moto_server " + motoServer + " did not answer on loopback:\n" + lastLog);
+    }
+
+    /** Where an AWS client should send its requests (LAAMBDA_AWS_ENDPOINT). */
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    /** Any credentials will do for moto; these keep the SDK's default chain (and the machine's own) out of tests. */
+    public AwsCredentialsProvider credentials() {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+    }
+
+    /** Forgets every resource of every service, as a fresh server would (moto keeps its own settings). */
+    public void reset() {
+        try {
+            post("/moto-api/reset", "");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What moto printed: one line per request, and its tracebacks. */
+    public String log() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            // A leftover log in the temporary directory harms nothing.
+        }
+    }
+
+    /** LAAMBDA_TEST_MOTO, else where scripts/moto-server installs it: a developer who ran --install needs no setting. */
+    private static Optional<Path> installed() {
+        String home = nonBlank(System.getenv("LAAMBDA_MOTO_HOME")).orElseGet(() -> nonBlank(System.getenv("XDG_CACHE_HOME"))
+                .orElse(System.getProperty("user.home") + "/.cache") + "/laambda/moto");
+        Path motoServer = Path.of(nonBlank(System.getenv("LAAMBDA_TEST_MOTO")).orElse(home + "/venv-5.2.5/bin/moto_server"));
+        return Optional.of(motoServer).filter(Files::isExecutable);
+    }
+
+    private static MotoServer launch(Path motoServer) {
+        try {
+            int port = freeLoopbackPort();
+            Path log = Files.createTempFile("moto-server", ".log");
+            // Loopback only: moto answers anyone, with any credentials.
+            Process process = new ProcessBuilder(motoServer.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            return new MotoServer(process, URI.create("http://127.0.0.1:" + port), log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Optional<String> nonBlank(String value) {
+        return Optional.ofNullable(value).filter(v -> !v.isBlank());
+    }
+
+    private boolean answered() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try {
+                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(endpoint.resolve("/moto-api/config"))
+                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() < 500) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // Not listening yet.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            sleep(100);
+        }
+        return false;
+    }
+
+    private void post(String path, String body) throws IOException {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(endpoint.resolve(path))
+                    .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() >= 300) {
+                throw new IOException("moto answered " + response.statusCode() + " to POST " + path + ": " + response.body());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private static int freeLoopbackPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
