@@ -5,6 +5,7 @@ import dev.laambda.LaambdaException;
 import dev.laambda.ServerConfig;
 import dev.laambda.TenantIsolation;
 import dev.laambda.platform.FunctionPlatform;
+import dev.laambda.platform.PlatformKind;
 import dev.laambda.runtime.Runtimes;
 import dev.laambda.store.App;
 import dev.laambda.store.AppDirectories;
@@ -67,7 +68,7 @@ public final class Apps {
             // Only a runtime the builders and launchers can run: another would be stored and fail on its first push.
             Runtimes.require(runtime, "invalid_runtime", "");
         }
-        App app = apps.create(name, owner.id(), appRegion, roleArn, runtime, appId -> releases.initial(appId, owner));
+        App app = apps.create(name, owner.id(), PlatformKind.LOCAL, appRegion, roleArn, runtime, appId -> releases.initial(appId, owner));
         // Nothing can be there (ids are never reused), unless the database was replaced under a kept data directory.
         directories.delete(app.id());
         return app;

@@ -1,6 +1,7 @@
 package dev.laambda.store;
 
 import dev.laambda.LaambdaException;
+import dev.laambda.platform.PlatformKind;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,7 +14,8 @@ import java.util.function.Function;
 /** The apps table and who may see each app (owner, collaborators). */
 public final class AppRepository {
 
-    private static final String SELECT = "SELECT a.id, a.name, a.owner_id, u.email AS owner_email, a.region, a.role_arn, "
+    private static final String SELECT = "SELECT a.id, a.name, a.owner_id, u.email AS owner_email, a.platform, a.region, "
+            + "a.role_arn, "
             + "a.runtime, a.current_release_id, r.version AS current_version, a.created_at "
             + "FROM apps a JOIN users u ON u.id = a.owner_id LEFT JOIN releases r ON r.id = a.current_release_id ";
 
@@ -24,15 +26,16 @@ public final class AppRepository {
     }
 
     /** Creates the app and, in the same transaction, its first release. */
-    public App create(String name, long ownerId, String region, String roleArn, String runtime,
+    public App create(String name, long ownerId, PlatformKind platform, String region, String roleArn, String runtime,
                       Function<Long, NewRelease> firstRelease) {
         return database.transaction(c -> {
             if (Jdbc.queryOne(c, "SELECT 1 FROM apps WHERE name = ?", r -> 1, name).isPresent()) {
                 throw LaambdaException.conflict("app_exists", "App '" + name + "' already exists: choose another name.");
             }
             long appId = Jdbc.queryOne(c,
-                    "INSERT INTO apps (name, owner_id, region, role_arn, runtime) VALUES (?, ?, ?, ?, ?) RETURNING id",
-                    r -> r.getLong(1), name, ownerId, region, roleArn, runtime).orElseThrow();
+                    "INSERT INTO apps (name, owner_id, platform, region, role_arn, runtime) VALUES (?, ?, ?, ?, ?, ?) "
+                            + "RETURNING id",
+                    r -> r.getLong(1), name, ownerId, platform.id(), region, roleArn, runtime).orElseThrow();
             ReleaseRepository.appendActive(c, appId, current -> firstRelease.apply(appId));
             return Jdbc.queryOne(c, SELECT + "WHERE a.id = ?", AppRepository::map, appId).orElseThrow();
         });
@@ -89,7 +92,7 @@ public final class AppRepository {
 
     private static App map(ResultSet row) throws SQLException {
         return new App(row.getLong("id"), row.getString("name"), row.getLong("owner_id"), row.getString("owner_email"),
-                row.getString("region"), row.getString("role_arn"), row.getString("runtime"),
+                PlatformKind.parse(row.getString("platform")), row.getString("region"), row.getString("role_arn"), row.getString("runtime"),
                 Jdbc.nullableLong(row, "current_release_id"), Jdbc.nullableInt(row, "current_version"),
                 Jdbc.instant(row, "created_at"));
     }

@@ -6,6 +6,7 @@ import dev.laambda.platform.FunctionPlatform;
 import dev.laambda.platform.FunctionSpec;
 import dev.laambda.platform.FunctionStatus;
 import dev.laambda.platform.InvokeResult;
+import dev.laambda.platform.PlatformKind;
 import dev.laambda.platform.PreparedRollout;
 import dev.laambda.platform.Rollout;
 import dev.laambda.store.App;
@@ -70,7 +71,7 @@ class GoingLiveTest {
         builds = new BuildRepository(database);
         owner = new UserRepository(database).create("ann@example.com", true);
         AppRepository apps = new AppRepository(database);
-        app = apps.create("demo", owner.id(), "us-east-1", null, null, id -> releases.initial(id, owner));
+        app = apps.create("demo", owner.id(), PlatformKind.LOCAL, "us-east-1", null, null, id -> releases.initial(id, owner));
         new ArtifactRepository(database).record("a".repeat(64), 100, "file:///a");
         new ArtifactRepository(database).record("b".repeat(64), 100, "file:///b");
     }
