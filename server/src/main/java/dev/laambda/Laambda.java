@@ -18,6 +18,9 @@ import dev.laambda.git.GitEndpoint;
 import dev.laambda.git.SshGitServer;
 import dev.laambda.release.Deployer;
 import dev.laambda.release.Invoker;
+import dev.laambda.platform.Platforms;
+import dev.laambda.platform.aws.AwsClients;
+import dev.laambda.platform.aws.AwsLambdaPlatform;
 import dev.laambda.platform.local.ArtifactUnpacker;
 import dev.laambda.platform.local.InstanceMemory;
 import dev.laambda.platform.local.LocalPlatform;
@@ -219,17 +222,23 @@ public final class Laambda implements AutoCloseable {
                     instances(config, isolation, docker.engine(), sandboxes.functions()), config.functionConcurrency(),
                     new InstanceMemory(config.instanceMemory() >> 20), config.idleTimeout());
             parts.add(0, platform);
+            AwsClients aws = AwsClients.withDefaultCredentials(config.awsEndpoint());
+            parts.add(0, aws);
+            AwsLambdaPlatform awsPlatform = new AwsLambdaPlatform(aws, artifactStore, config.functionUrlAuth(),
+                    config.awsEndpoint().map(Object::toString).orElse("AWS"));
+            Platforms platforms = new Platforms(platform, awsPlatform);
             log.info("event=platform platform={}", platform.description());
+            log.info("event=platform platform={}", awsPlatform.description());
             AppLocks appLocks = new AppLocks(database);
             AfterSwitch afterSwitch = new AfterSwitch(AfterSwitch.RETRY_DELAYS);
             parts.add(0, afterSwitch);
             Releases releases = new Releases(releaseRepository, cipher,
-                    new GoingLive(releaseRepository, appLocks, cipher, platform, afterSwitch), config.functionConcurrency());
+                    new GoingLive(releaseRepository, appLocks, cipher, platforms, afterSwitch), config.functionConcurrency());
             AppRepository appRepository = new AppRepository(database);
             AppDirectories appDirectories = new AppDirectories(config.reposDir(), config.cacheDir(), config.workspacesDir(),
                     config.unpackedDir());
             appDirectories.migrate(appRepository::idsByName);
-            Apps apps = new Apps(appRepository, users, releases, appDirectories, appLocks, platform, config.defaultRegion(),
+            Apps apps = new Apps(appRepository, users, releases, appDirectories, appLocks, platforms, config.defaultRegion(),
                     isolation);
 
             SshKeys sshKeys = new SshKeys(new SshKeyRepository(database));
@@ -239,7 +248,7 @@ public final class Laambda implements AutoCloseable {
                 log.warn("event=abandoned_builds_failed count={}", abandoned);
             }
 
-            Invoker invoker = new Invoker(appRepository, releaseRepository, releases, platform, isolation);
+            Invoker invoker = new Invoker(appRepository, releaseRepository, releases, platforms, isolation);
 
             BuildEnvironment buildEnvironment = new BuildEnvironment(System.getenv());
             Builder builder = builder(config, isolation, docker.engine(), sandboxes.builds(), buildEnvironment);
@@ -258,7 +267,7 @@ public final class Laambda implements AutoCloseable {
                     config.repoLimit())));
             parts.add(0, ssh);
 
-            Routes routes = new Routes(accounts, sshKeys, apps, releases, builds, invoker, platform, deployer, config.gitHost(), ssh.port(), json,
+            Routes routes = new Routes(accounts, sshKeys, apps, releases, builds, invoker, platforms, deployer, config.gitHost(), ssh.port(), json,
                     VERSION);
             ApiServer api = listen(ServerConfig.HTTP_PORT, config.httpPort(),
                     () -> ApiServer.start(config.httpHost(), config.httpPort(), routes, accounts, json));

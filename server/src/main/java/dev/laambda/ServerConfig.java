@@ -3,6 +3,8 @@ package dev.laambda;
 import dev.laambda.build.BuildLimits;
 import dev.laambda.docker.Egress;
 
+import dev.laambda.platform.aws.FunctionUrlAuth;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -44,7 +46,8 @@ public record ServerConfig(
         long instanceMemory,
         Path runtimeRelay,
         long repoLimit,
-        Optional<URI> awsEndpoint) {
+        Optional<URI> awsEndpoint,
+        FunctionUrlAuth functionUrlAuth) {
 
     public static final String DATA = "LAAMBDA_DATA";
     public static final String HTTP_HOST = "LAAMBDA_HTTP_HOST";
@@ -85,6 +88,7 @@ public record ServerConfig(
     public static final String RUNTIME_RELAY = "LAAMBDA_RUNTIME_RELAY";
     /** An AWS-compatible server every AWS client talks to instead of AWS (moto, LocalStack); unset: AWS itself. */
     public static final String AWS_ENDPOINT = "LAAMBDA_AWS_ENDPOINT";
+    public static final String FUNCTION_URL_AUTH = "LAAMBDA_AWS_FUNCTION_URL_AUTH";
 
     /** Reads and validates all settings; throws with every problem listed, each naming its setting. */
     public static ServerConfig fromEnvironment(Map<String, String> env) {
@@ -178,13 +182,19 @@ public record ServerConfig(
             }
             return endpoint;
         });
+        FunctionUrlAuth functionUrlAuth = mode(FunctionUrlAuth.class, env.getOrDefault(FUNCTION_URL_AUTH, "aws_iam"))
+                .orElseGet(() -> {
+                    problems.add(FUNCTION_URL_AUTH + " must be aws_iam or none");
+                    return FunctionUrlAuth.AWS_IAM;
+                });
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Invalid server settings: " + String.join("; ", problems));
         }
         return new ServerConfig(dataDir, host, port, databaseUrl, masterKey, adminEmail, region, sshHost, sshPort, gitHost,
                 buildpacksDir, order, new BuildLimits(buildTimeout, buildDisk), concurrency, idleTimeout, builder, instances,
                 dockerHost, egress.orElse(Egress.INTERNET), buildEgress.orElse(Egress.INTERNET), buildAllowed, netfilterImage,
-                Map.copyOf(images), instanceMemory, runtimeRelay, repoLimit, awsEndpoint);
+                Map.copyOf(images), instanceMemory, runtimeRelay, repoLimit, awsEndpoint,
+                functionUrlAuth);
     }
 
     private static final long MIN_INSTANCE_MEMORY = 128L << 20;

@@ -3,6 +3,8 @@ package dev.laambda.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.laambda.LaambdaException;
 import dev.laambda.platform.FunctionPlatform;
+import dev.laambda.platform.FunctionRef;
+import dev.laambda.platform.Platforms;
 import dev.laambda.release.Apps;
 import dev.laambda.release.Formation;
 import dev.laambda.release.Releases;
@@ -16,20 +18,22 @@ final class FormationApi {
 
     private final Apps apps;
     private final Releases releases;
-    private final FunctionPlatform platform;
+    private final Platforms platforms;
     private final ObjectMapper json;
 
-    FormationApi(Apps apps, Releases releases, FunctionPlatform platform, ObjectMapper json) {
+    FormationApi(Apps apps, Releases releases, Platforms platforms, ObjectMapper json) {
         this.apps = apps;
         this.releases = releases;
-        this.platform = platform;
+        this.platforms = platforms;
         this.json = json;
     }
 
     /** The functions of the current release, each with its state and instances on the platform now. */
     void list(Context ctx) {
-        ctx.json(Views.EntryView.of(releases.formation(app(ctx)).entries()).stream()
-                .map(entry -> entry.withStatus(platform.status(entry.functionName())))
+        App app = app(ctx);
+        FunctionPlatform platform = platforms.of(app.platform());
+        ctx.json(Views.EntryView.of(releases.formation(app).entries()).stream()
+                .map(entry -> entry.withStatus(platform.status(new FunctionRef(entry.functionName(), app.region()))))
                 .toList());
     }
 

@@ -4,7 +4,8 @@ import dev.laambda.Echo;
 import dev.laambda.LaambdaException;
 import dev.laambda.OutputLimits;
 import dev.laambda.platform.FunctionLogLine;
-import dev.laambda.platform.FunctionPlatform;
+import dev.laambda.platform.FunctionRef;
+import dev.laambda.platform.Platforms;
 import dev.laambda.platform.InvokeResult;
 import dev.laambda.release.Apps;
 import dev.laambda.release.FormationEntry;
@@ -39,14 +40,14 @@ final class FunctionsApi {
     private final Apps apps;
     private final Invoker invoker;
     private final Releases releases;
-    private final FunctionPlatform platform;
+    private final Platforms platforms;
     private final ObjectMapper json;
 
-    FunctionsApi(Apps apps, Invoker invoker, Releases releases, FunctionPlatform platform, ObjectMapper json) {
+    FunctionsApi(Apps apps, Invoker invoker, Releases releases, Platforms platforms, ObjectMapper json) {
         this.apps = apps;
         this.invoker = invoker;
         this.releases = releases;
-        this.platform = platform;
+        this.platforms = platforms;
         this.json = json;
     }
 
@@ -60,7 +61,8 @@ final class FunctionsApi {
                     + Echo.of(entry) + "' (see `laambda functions`).");
         }
         int lines = Optional.ofNullable(ctx.queryParam("lines")).map(FunctionsApi::lineCount).orElse(100);
-        ctx.contentType("application/json").result(newestWithin(platform.logs(function.functionName(), lines),
+        ctx.contentType("application/json").result(newestWithin(platforms.of(app.platform())
+                        .logs(new FunctionRef(function.functionName(), app.region()), lines),
                 OutputLimits.MAX_LOG_BYTES));
     }
 

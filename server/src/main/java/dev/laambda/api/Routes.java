@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.laambda.account.Accounts;
 import dev.laambda.account.SshKeys;
 import dev.laambda.store.BuildRepository;
-import dev.laambda.platform.FunctionPlatform;
+import dev.laambda.platform.Platforms;
 import dev.laambda.release.Apps;
 import dev.laambda.release.Deployer;
 import dev.laambda.release.Invoker;
@@ -28,8 +28,8 @@ public final class Routes {
     private final GatewayApi gateway;
 
     public Routes(Accounts accounts, SshKeys sshKeys, Apps apps, Releases releases, BuildRepository builds,
-                  Invoker invoker, FunctionPlatform platform, Deployer deployer, Optional<String> gitHost, int sshPort, ObjectMapper json, String version) {
-        FunctionsApi functions = new FunctionsApi(apps, invoker, releases, platform, json);
+                  Invoker invoker, Platforms platforms, Deployer deployer, Optional<String> gitHost, int sshPort, ObjectMapper json, String version) {
+        FunctionsApi functions = new FunctionsApi(apps, invoker, releases, platforms, json);
         AwsInvokeApi awsInvoke = new AwsInvokeApi(apps, functions);
         this.gateway = new GatewayApi(invoker);
         UsersApi users = new UsersApi(accounts, json);
@@ -39,7 +39,7 @@ public final class Routes {
         AppsApi appsApi = new AppsApi(apps, new GitUrls(gitHost, sshPort), json);
         AccessApi access = new AccessApi(apps, json);
         ConfigApi config = new ConfigApi(apps, releases, json);
-        FormationApi formation = new FormationApi(apps, releases, platform, json);
+        FormationApi formation = new FormationApi(apps, releases, platforms, json);
         ReleasesApi releasesApi = new ReleasesApi(apps, releases);
 
         add(HandlerType.GET, "/healthz", "Liveness check", "meta", false, null, 200,

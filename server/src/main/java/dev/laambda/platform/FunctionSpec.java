@@ -17,4 +17,8 @@ public record FunctionSpec(long appId, String functionName, String handler, Stri
     public FunctionSpec {
         environment = Map.copyOf(environment);
     }
+
+    public FunctionRef ref() {
+        return new FunctionRef(functionName, region);
+    }
 }

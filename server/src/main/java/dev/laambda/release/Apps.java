@@ -4,7 +4,8 @@ import dev.laambda.Echo;
 import dev.laambda.LaambdaException;
 import dev.laambda.ServerConfig;
 import dev.laambda.TenantIsolation;
-import dev.laambda.platform.FunctionPlatform;
+import dev.laambda.platform.FunctionRef;
+import dev.laambda.platform.Platforms;
 import dev.laambda.platform.PlatformKind;
 import dev.laambda.runtime.Runtimes;
 import dev.laambda.store.App;
@@ -37,19 +38,19 @@ public final class Apps {
     private final Releases releases;
     private final AppDirectories directories;
     private final AppLocks locks;
-    private final FunctionPlatform platform;
+    private final Platforms platforms;
     private final String defaultRegion;
     private final TenantIsolation isolation;
 
     public Apps(AppRepository apps, UserRepository users, Releases releases, AppDirectories directories, AppLocks locks,
-                FunctionPlatform platform, String defaultRegion, TenantIsolation isolation) {
+                Platforms platforms, String defaultRegion, TenantIsolation isolation) {
         this.isolation = isolation;
         this.apps = apps;
         this.users = users;
         this.releases = releases;
         this.directories = directories;
         this.locks = locks;
-        this.platform = platform;
+        this.platforms = platforms;
         this.defaultRegion = defaultRegion;
     }
 
@@ -127,10 +128,10 @@ public final class Apps {
         // A build and a release of the app finish first (under their locks), so none writes into what goes here.
         try (AppLocks.Held building = locks.lockBuilds(app.id(), () -> log.info("event=destroy_waiting app={}", app.name()));
              AppLocks.Held releasing = locks.lockReleases(app.id(), () -> log.info("event=destroy_waiting app={}", app.name()))) {
-            List<String> functions = releases.formation(app).entries().values().stream()
-                    .map(FormationEntry::functionName).toList();
+            List<FunctionRef> functions = releases.formation(app).entries().values().stream()
+                    .map(entry -> new FunctionRef(entry.functionName(), app.region())).toList();
             apps.delete(app.id());
-            platform.remove(functions);
+            platforms.of(app.platform()).remove(functions);
             directories.delete(app.id());
         }
         log.info("event=app_destroyed app={} app_id={}", app.name(), app.id());

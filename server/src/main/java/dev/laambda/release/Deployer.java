@@ -122,7 +122,8 @@ public final class Deployer {
                 buildLog.accept("       Over Lambda's 50 MB direct-upload limit: it will be uploaded through S3.");
             }
             // Prepare → switch → finish (GoingLive): when this returns, the release is live.
-            return releases.deploy(app, pushedBy, gitSha, build.id(), packed.sha256(), processTypes, runtime.id());
+            return releases.deploy(app, pushedBy, gitSha, build.id(), packed.sha256(), processTypes, runtime.id(),
+                    buildLog);
         } catch (LaambdaException e) {
             buildLog.accept("!     " + e.getMessage());
             builds.finish(build.id(), Build.Status.FAILED, buildLog.text());

@@ -1,7 +1,7 @@
 package dev.laambda.release;
 
 import dev.laambda.LaambdaException;
-import dev.laambda.platform.FunctionPlatform;
+import dev.laambda.platform.Platforms;
 import dev.laambda.platform.FunctionSpec;
 import dev.laambda.platform.PreparedRollout;
 import dev.laambda.platform.Rollout;
@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Takes every release — deploy, config, resources, rollback — live in three steps (docs/architecture.md,
@@ -38,15 +39,15 @@ public final class GoingLive {
     private final ReleaseRepository releases;
     private final AppLocks locks;
     private final ConfigCipher cipher;
-    private final FunctionPlatform platform;
+    private final Platforms platforms;
     private final AfterSwitch afterSwitch;
 
-    public GoingLive(ReleaseRepository releases, AppLocks locks, ConfigCipher cipher, FunctionPlatform platform,
+    public GoingLive(ReleaseRepository releases, AppLocks locks, ConfigCipher cipher, Platforms platforms,
                      AfterSwitch afterSwitch) {
         this.releases = releases;
         this.locks = locks;
         this.cipher = cipher;
-        this.platform = platform;
+        this.platforms = platforms;
         this.afterSwitch = afterSwitch;
     }
 
@@ -58,6 +59,11 @@ public final class GoingLive {
 
     /** Makes the release {@code next} describes the app's live one and returns it as stored. */
     public Release release(App app, NextRelease next) {
+        return release(app, line -> { }, next);
+    }
+
+    /** As {@link #release(App, NextRelease)}; {@code progress} gets the platform's lines for the person waiting. */
+    public Release release(App app, Consumer<String> progress, NextRelease next) {
         Rollout rollout;
         PreparedRollout prepared;
         Release live;
@@ -66,12 +72,12 @@ public final class GoingLive {
             Optional<Release> current = releases.current(app.id());
             NewRelease candidate = next.from(current);
             int version = releases.nextVersion(app.id());
-            rollout = new Rollout(app.id(), app.name(), version,
+            rollout = new Rollout(app.id(), app.name(), Optional.ofNullable(app.roleArn()), version,
                     functions(app, candidate.artifactSha(), candidate.formationJson(), checkedConfig(candidate), version),
                     current.map(replaced -> functions(app, replaced.artifactSha(), replaced.formationJson(),
                             cipher.decrypt(replaced.configCiphertext(), replaced.configKeyId()), replaced.version()))
                             .orElse(List.of()));
-            prepared = platform.prepare(rollout);
+            prepared = platforms.of(app.platform()).prepare(rollout, progress);
             live = switchTo(app, current, version, candidate, prepared);
         }
         log.info("event=release_live app={} version={} kind={} functions={}", app.name(), live.version(),

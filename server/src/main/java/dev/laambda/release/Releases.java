@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Every change to a live app is a new release made from the current one: deploys, config changes, resource
@@ -92,8 +93,8 @@ public final class Releases {
 
     /** A deploy: the built artifact with the current config, and one function per process type. */
     public Release deploy(App app, User by, String gitSha, long buildId, String artifactSha,
-                          Map<String, String> processTypes, String runtime) {
-        return goingLive.release(app, current -> {
+                          Map<String, String> processTypes, String runtime, Consumer<String> progress) {
+        return goingLive.release(app, progress, current -> {
             Formation previous = current.map(r -> Formation.fromJson(r.formationJson())).orElse(Formation.empty());
             Formation formation = Formation.forDeploy(app.name(), processTypes, runtime, previous);
             return new NewRelease(app.id(), Release.Kind.DEPLOY, "Deploy " + gitSha.substring(0, 7), artifactSha,

@@ -3,6 +3,8 @@ package dev.laambda.release;
 import dev.laambda.LaambdaException;
 import dev.laambda.platform.FunctionLogLine;
 import dev.laambda.platform.FunctionPlatform;
+import dev.laambda.platform.FunctionRef;
+import dev.laambda.platform.Platforms;
 import dev.laambda.platform.FunctionSpec;
 import dev.laambda.platform.FunctionStatus;
 import dev.laambda.platform.InvokeResult;
@@ -67,7 +69,7 @@ class GoingLiveTest {
         releaseRows = new ReleaseRepository(database);
         ConfigCipher cipher = new ConfigCipher(new byte[32]);
         releases = new Releases(releaseRows, cipher,
-                new GoingLive(releaseRows, new AppLocks(database), cipher, platform, afterSwitch), 100);
+                new GoingLive(releaseRows, new AppLocks(database), cipher, new Platforms(platform, platform), afterSwitch), 100);
         builds = new BuildRepository(database);
         owner = new UserRepository(database).create("ann@example.com", true);
         AppRepository apps = new AppRepository(database);
@@ -206,7 +208,7 @@ class GoingLiveTest {
         deploy("b", Map.of("web", "app.handler"));
 
         Rollout second = platform.rollouts.get(1);
-        assertEquals(List.of("demo-worker"), second.removedFunctionNames());
+        assertEquals(List.of("demo-worker"), second.removedFunctions().stream().map(FunctionSpec::functionName).toList());
         assertEquals(2, second.replaced().get(0).releaseVersion());
     }
 
@@ -225,7 +227,7 @@ class GoingLiveTest {
 
     private Release deploy(String artifact, Map<String, String> processTypes) {
         long build = builds.start(app.id(), SHA).id();
-        return releases.deploy(app, owner, SHA, build, artifact.repeat(64), processTypes, "python3.13");
+        return releases.deploy(app, owner, SHA, build, artifact.repeat(64), processTypes, "python3.13", line -> { });
     }
 
     private Release current() {
@@ -269,7 +271,7 @@ class GoingLiveTest {
         volatile Supplier<RuntimeException> switchFailure;
 
         @Override
-        public PreparedRollout prepare(Rollout rollout) {
+        public PreparedRollout prepare(Rollout rollout, java.util.function.Consumer<String> progress) {
             rollouts.add(rollout);
             calls.add("prepare v" + rollout.version() + " " + names(rollout.functions()) + " replacing "
                     + names(rollout.replaced()));
@@ -312,18 +314,18 @@ class GoingLiveTest {
         }
 
         @Override
-        public FunctionStatus status(String functionName) {
-            return new FunctionStatus("Active", 0, 0);
+        public FunctionStatus status(FunctionRef function) {
+            return FunctionStatus.local("Active", 0, 0);
         }
 
         @Override
-        public List<FunctionLogLine> logs(String functionName, int limit) {
+        public List<FunctionLogLine> logs(FunctionRef function, int limit) {
             return List.of();
         }
 
         @Override
-        public void remove(List<String> functionNames) {
-            calls.add("remove " + functionNames);
+        public void remove(List<FunctionRef> functions) {
+            calls.add("remove " + functions);
         }
 
         @Override

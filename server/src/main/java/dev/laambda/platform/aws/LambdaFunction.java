@@ -163,6 +163,37 @@ public final class LambdaFunction {
         return previous;
     }
 
+    /** The version the alias points at; empty when the function or the alias does not exist. */
+    public Optional<String> aliasVersion(String alias) {
+        try {
+            return Optional.of(call("GetAlias", () -> lambda.getAlias(get -> get.functionName(name).name(alias)))
+                    .functionVersion());
+        } catch (NotFound e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The alias's Function URL; empty when it has none. */
+    public Optional<String> functionUrl(String alias) {
+        try {
+            return Optional.of(call("GetFunctionUrlConfig", () ->
+                    lambda.getFunctionUrlConfig(get -> get.functionName(name).qualifier(alias))).functionUrl());
+        } catch (NotFound e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Deletes the alias (undoing a {@link #moveAlias} that created it); false when there was none. */
+    public boolean deleteAlias(String alias) {
+        try {
+            call("DeleteAlias", () -> lambda.deleteAlias(delete -> delete.functionName(name).name(alias)));
+        } catch (NotFound e) {
+            return false;
+        }
+        log.info("event=lambda_alias_deleted function={} alias={}", name, alias);
+        return true;
+    }
+
     /**
      * The alias's Function URL, made (or its auth type changed) when needed. With NONE anyone may call it, so the
      * function's policy gets the statements that allow that; with AWS_IAM they are taken away again.

@@ -6,6 +6,7 @@ import dev.laambda.ServerConfig;
 import dev.laambda.platform.FunctionLogLine;
 import dev.laambda.platform.FunctionLogs;
 import dev.laambda.platform.FunctionPlatform;
+import dev.laambda.platform.FunctionRef;
 import dev.laambda.platform.FunctionSpec;
 import dev.laambda.platform.FunctionStatus;
 import dev.laambda.platform.InvokeResult;
@@ -23,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Laambda's own Lambda: each function runs as runtime processes on this machine, speaking the Lambda
@@ -76,7 +78,7 @@ public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
      * release from the database, and the switch is the commit that points the app at it.
      */
     @Override
-    public PreparedRollout prepare(Rollout rollout) {
+    public PreparedRollout prepare(Rollout rollout, Consumer<String> progress) {
         for (FunctionSpec function : rollout.functions()) {
             launcher.checkRunnable(function.runtime(), function.environment());
         }
@@ -106,7 +108,8 @@ public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
     }
 
     @Override
-    public FunctionStatus status(String functionName) {
+    public FunctionStatus status(FunctionRef function) {
+        String functionName = function.functionName();
         int warm = 0;
         int busy = 0;
         for (Map.Entry<String, InstancePool> pool : pools.entrySet()) {
@@ -115,17 +118,17 @@ public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
                 busy += pool.getValue().busyCount();
             }
         }
-        return new FunctionStatus("Active", warm, busy);
+        return FunctionStatus.local("Active", warm, busy);
     }
 
     @Override
-    public List<FunctionLogLine> logs(String functionName, int limit) {
-        return logs.tail(functionName, limit);
+    public List<FunctionLogLine> logs(FunctionRef function, int limit) {
+        return logs.tail(function.functionName(), limit);
     }
 
     @Override
-    public void remove(List<String> functionNames) {
-        for (String functionName : functionNames) {
+    public void remove(List<FunctionRef> functions) {
+        for (String functionName : functions.stream().map(FunctionRef::functionName).toList()) {
             logs.remove(functionName);
             retire(functionName, version -> true);
             oldestLive.remove(functionName);
@@ -140,7 +143,7 @@ public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
      */
     private void retireBefore(Rollout rollout) {
         rollout.functions().forEach(function -> retireBefore(function.functionName(), rollout.version()));
-        rollout.removedFunctionNames().forEach(functionName -> retireBefore(functionName, rollout.version()));
+        rollout.removedFunctions().forEach(function -> retireBefore(function.functionName(), rollout.version()));
     }
 
     private synchronized void retireBefore(String functionName, int version) {
