@@ -284,7 +284,7 @@ class LambdaFunctionTest {
     }
 
     /** A real deployment package: one Python module whose handler answers with {@code greeting}. */
-    private static byte[] handlerZip(String greeting) {
+    static byte[] handlerZip(String greeting) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             zip.putNextEntry(new ZipEntry("app.py"));
