@@ -18,6 +18,8 @@ import dev.laambda.git.GitEndpoint;
 import dev.laambda.git.SshGitServer;
 import dev.laambda.release.Deployer;
 import dev.laambda.release.Invoker;
+import dev.laambda.platform.aws.AwsClients;
+import dev.laambda.platform.aws.KmsDataKeys;
 import dev.laambda.platform.local.ArtifactUnpacker;
 import dev.laambda.platform.local.InstanceMemory;
 import dev.laambda.platform.local.LocalPlatform;
@@ -203,7 +205,11 @@ public final class Laambda implements AutoCloseable {
             logIsolation(isolation);
             Database database = openDatabase(config, parts);
             ObjectMapper json = jsonMapper();
-            ConfigCipher cipher = new ConfigCipher(MasterKey.load(config.masterKey(), config.masterKeyFile()));
+            AwsClients aws = AwsClients.withDefaultCredentials(config.awsEndpoint());
+            parts.add(0, aws);
+            ConfigCipher cipher = new ConfigCipher(MasterKey.load(config.masterKey(), config.masterKeyFile()), config.kmsKey()
+                    .map(key -> new KmsDataKeys(aws.kms(key.region()), key, KmsDataKeys.DEFAULT_CACHED_KEYS)));
+            log.info("event=config_sealing mode={} key={}", config.kmsKey().isPresent() ? "kms" : "master_key", cipher.keyId());
             UserRepository users = new UserRepository(database);
             Accounts accounts = new Accounts(users, new TokenRepository(database), isolation);
             ReleaseRepository releaseRepository = new ReleaseRepository(database);
