@@ -21,6 +21,7 @@ import dev.laambda.release.Invoker;
 import dev.laambda.platform.Platforms;
 import dev.laambda.platform.aws.AwsClients;
 import dev.laambda.platform.aws.AwsLambdaPlatform;
+import dev.laambda.platform.aws.KmsDataKeys;
 import dev.laambda.platform.local.ArtifactUnpacker;
 import dev.laambda.platform.local.InstanceMemory;
 import dev.laambda.platform.local.LocalPlatform;
@@ -206,7 +207,11 @@ public final class Laambda implements AutoCloseable {
             logIsolation(isolation);
             Database database = openDatabase(config, parts);
             ObjectMapper json = jsonMapper();
-            ConfigCipher cipher = new ConfigCipher(MasterKey.load(config.masterKey(), config.masterKeyFile()));
+            AwsClients aws = AwsClients.withDefaultCredentials(config.awsEndpoint());
+            parts.add(0, aws);
+            ConfigCipher cipher = new ConfigCipher(MasterKey.load(config.masterKey(), config.masterKeyFile()), config.kmsKey()
+                    .map(key -> new KmsDataKeys(aws.kms(key.region()), key, KmsDataKeys.DEFAULT_CACHED_KEYS)));
+            log.info("event=config_sealing mode={} key={}", config.kmsKey().isPresent() ? "kms" : "master_key", cipher.keyId());
             UserRepository users = new UserRepository(database);
             Accounts accounts = new Accounts(users, new TokenRepository(database), isolation);
             ReleaseRepository releaseRepository = new ReleaseRepository(database);
@@ -222,8 +227,6 @@ public final class Laambda implements AutoCloseable {
                     instances(config, isolation, docker.engine(), sandboxes.functions()), config.functionConcurrency(),
                     new InstanceMemory(config.instanceMemory() >> 20), config.idleTimeout());
             parts.add(0, platform);
-            AwsClients aws = AwsClients.withDefaultCredentials(config.awsEndpoint());
-            parts.add(0, aws);
             AwsLambdaPlatform awsPlatform = new AwsLambdaPlatform(aws, artifactStore, config.functionUrlAuth(),
                     config.awsEndpoint().map(Object::toString).orElse("AWS"));
             Platforms platforms = new Platforms(platform, awsPlatform);

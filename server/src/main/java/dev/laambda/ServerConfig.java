@@ -2,8 +2,8 @@ package dev.laambda;
 
 import dev.laambda.build.BuildLimits;
 import dev.laambda.docker.Egress;
-
 import dev.laambda.platform.aws.FunctionUrlAuth;
+import dev.laambda.platform.aws.KmsKey;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -47,7 +47,8 @@ public record ServerConfig(
         Path runtimeRelay,
         long repoLimit,
         Optional<URI> awsEndpoint,
-        FunctionUrlAuth functionUrlAuth) {
+        FunctionUrlAuth functionUrlAuth,
+        Optional<KmsKey> kmsKey) {
 
     public static final String DATA = "LAAMBDA_DATA";
     public static final String HTTP_HOST = "LAAMBDA_HTTP_HOST";
@@ -89,6 +90,10 @@ public record ServerConfig(
     /** An AWS-compatible server every AWS client talks to instead of AWS (moto, LocalStack); unset: AWS itself. */
     public static final String AWS_ENDPOINT = "LAAMBDA_AWS_ENDPOINT";
     public static final String FUNCTION_URL_AUTH = "LAAMBDA_AWS_FUNCTION_URL_AUTH";
+    /** The KMS key that seals each new release's config by envelope encryption; unset: the master key does. */
+    public static final String KMS_KEY_ID = "LAAMBDA_KMS_KEY_ID";
+    /** The region of that key's KMS: else the region its ARN names, else LAAMBDA_DEFAULT_REGION. */
+    public static final String KMS_REGION = "LAAMBDA_KMS_REGION";
 
     /** Reads and validates all settings; throws with every problem listed, each naming its setting. */
     public static ServerConfig fromEnvironment(Map<String, String> env) {
@@ -187,14 +192,38 @@ public record ServerConfig(
                     problems.add(FUNCTION_URL_AUTH + " must be aws_iam or none");
                     return FunctionUrlAuth.AWS_IAM;
                 });
+        Optional<KmsKey> kmsKey = kmsKey(env, region, problems);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Invalid server settings: " + String.join("; ", problems));
         }
         return new ServerConfig(dataDir, host, port, databaseUrl, masterKey, adminEmail, region, sshHost, sshPort, gitHost,
                 buildpacksDir, order, new BuildLimits(buildTimeout, buildDisk), concurrency, idleTimeout, builder, instances,
                 dockerHost, egress.orElse(Egress.INTERNET), buildEgress.orElse(Egress.INTERNET), buildAllowed, netfilterImage,
-                Map.copyOf(images), instanceMemory, runtimeRelay, repoLimit, awsEndpoint,
-                functionUrlAuth);
+                Map.copyOf(images), instanceMemory, runtimeRelay, repoLimit, awsEndpoint, functionUrlAuth,
+                kmsKey);
+    }
+
+    /** LAAMBDA_KMS_KEY_ID with its region: LAAMBDA_KMS_REGION, else the key ARN's, else the server's default. */
+    private static Optional<KmsKey> kmsKey(Map<String, String> env, String defaultRegion, List<String> problems) {
+        Optional<String> region = nonBlank(env.get(KMS_REGION)).map(String::strip);
+        if (region.isPresent() && !region.get().matches(REGION_PATTERN)) {
+            problems.add(KMS_REGION + " must be an AWS region name like eu-west-1 (got '" + region.get() + "')");
+        }
+        Optional<String> id = nonBlank(env.get(KMS_KEY_ID)).map(String::strip);
+        if (id.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!KmsKey.wellFormed(id.get())) {
+            problems.add(KMS_KEY_ID + " must be a KMS key id, key ARN or alias/NAME like alias/laambda-config (got '"
+                    + id.get() + "')");
+            return Optional.empty();
+        }
+        Optional<String> arnRegion = KmsKey.regionIn(id.get());
+        if (arnRegion.isPresent() && region.isPresent() && !arnRegion.equals(region)) {
+            problems.add(KMS_REGION + " is " + region.get() + " but the ARN in " + KMS_KEY_ID + " names "
+                    + arnRegion.get() + ": unset " + KMS_REGION + " or make them agree");
+        }
+        return Optional.of(new KmsKey(id.get(), region.or(() -> arnRegion).orElse(defaultRegion)));
     }
 
     private static final long MIN_INSTANCE_MEMORY = 128L << 20;

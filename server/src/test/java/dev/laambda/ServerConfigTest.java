@@ -97,6 +97,43 @@ class ServerConfigTest {
     }
 
     @Test
+    void aKmsKeyIsNamedByIdArnOrAliasAndItsKmsIsTheArnsRegionElseTheDefault() {
+        assertTrue(ServerConfig.fromEnvironment(Map.of("HOME", "/h")).kmsKey().isEmpty(), "the master key seals config");
+        assertEquals(new dev.laambda.platform.aws.KmsKey("1234abcd-12ab-34cd-56ef-1234567890ab", "eu-west-1"),
+                ServerConfig.fromEnvironment(Map.of(ServerConfig.KMS_KEY_ID, " 1234abcd-12ab-34cd-56ef-1234567890ab ",
+                        ServerConfig.DEFAULT_REGION, "eu-west-1")).kmsKey().orElseThrow());
+        assertEquals(new dev.laambda.platform.aws.KmsKey("alias/laambda-config", "eu-central-1"),
+                ServerConfig.fromEnvironment(Map.of(ServerConfig.KMS_KEY_ID, "alias/laambda-config",
+                        ServerConfig.KMS_REGION, "eu-central-1")).kmsKey().orElseThrow());
+        String arn = "arn:aws:kms:ap-southeast-2:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab";
+        assertEquals("ap-southeast-2", ServerConfig.fromEnvironment(Map.of(ServerConfig.KMS_KEY_ID, arn)).kmsKey()
+                .orElseThrow().region());
+        assertEquals("us-east-1", ServerConfig.fromEnvironment(Map.of(ServerConfig.KMS_KEY_ID,
+                "arn:aws:kms:us-east-1:111122223333:alias/laambda")).kmsKey().orElseThrow().region());
+    }
+
+    @Test
+    void aMalformedKmsKeyOrARegionDisagreeingWithItsArnStopsTheServerInOneLine() {
+        for (String bad : java.util.List.of("laambda-config", "alias/", "arn:aws:kms:eu-west-1:1234:key/x",
+                "1234abcd-12ab-34cd-56ef", "alias/with space")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ServerConfig.fromEnvironment(Map.of(ServerConfig.KMS_KEY_ID, bad)), bad);
+            assertTrue(e.getMessage().contains("LAAMBDA_KMS_KEY_ID must be a KMS key id, key ARN or alias/NAME like "
+                    + "alias/laambda-config (got '" + bad + "')"), e.getMessage());
+            assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        }
+        IllegalArgumentException conflict = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.fromEnvironment(Map.of(ServerConfig.KMS_REGION, "eu-west-1",
+                        ServerConfig.KMS_KEY_ID, "arn:aws:kms:us-east-1:111122223333:alias/laambda")));
+        assertTrue(conflict.getMessage().contains("LAAMBDA_KMS_REGION is eu-west-1 but the ARN in LAAMBDA_KMS_KEY_ID "
+                + "names us-east-1"), conflict.getMessage());
+        IllegalArgumentException region = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.fromEnvironment(Map.of(ServerConfig.KMS_REGION, "Ireland")));
+        assertTrue(region.getMessage().contains("LAAMBDA_KMS_REGION must be an AWS region name like eu-west-1 (got 'Ireland')"),
+                region.getMessage());
+    }
+
+    @Test
     void aBadSettingStopsTheServerWithAMessageNamingIt() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ServerConfig.fromEnvironment(Map.of("LAAMBDA_HTTP_PORT", "eighty")));
