@@ -2,6 +2,7 @@ package dev.laambda;
 
 import dev.laambda.build.BuildLimits;
 import dev.laambda.docker.Egress;
+import dev.laambda.platform.PlatformKind;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -44,7 +45,8 @@ public record ServerConfig(
         long instanceMemory,
         Path runtimeRelay,
         long repoLimit,
-        Optional<URI> awsEndpoint) {
+        Optional<URI> awsEndpoint,
+        PlatformKind platform) {
 
     public static final String DATA = "LAAMBDA_DATA";
     public static final String HTTP_HOST = "LAAMBDA_HTTP_HOST";
@@ -85,6 +87,8 @@ public record ServerConfig(
     public static final String RUNTIME_RELAY = "LAAMBDA_RUNTIME_RELAY";
     /** An AWS-compatible server every AWS client talks to instead of AWS (moto, LocalStack); unset: AWS itself. */
     public static final String AWS_ENDPOINT = "LAAMBDA_AWS_ENDPOINT";
+    /** Where new apps' functions run when apps:create names no platform: local or aws. */
+    public static final String PLATFORM = "LAAMBDA_PLATFORM";
 
     /** Reads and validates all settings; throws with every problem listed, each naming its setting. */
     public static ServerConfig fromEnvironment(Map<String, String> env) {
@@ -178,13 +182,17 @@ public record ServerConfig(
             }
             return endpoint;
         });
+        PlatformKind platform = mode(PlatformKind.class, env.getOrDefault(PLATFORM, "local")).orElseGet(() -> {
+            problems.add(PLATFORM + " must be local or aws (got '" + env.get(PLATFORM) + "')");
+            return PlatformKind.LOCAL;
+        });
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Invalid server settings: " + String.join("; ", problems));
         }
         return new ServerConfig(dataDir, host, port, databaseUrl, masterKey, adminEmail, region, sshHost, sshPort, gitHost,
                 buildpacksDir, order, new BuildLimits(buildTimeout, buildDisk), concurrency, idleTimeout, builder, instances,
                 dockerHost, egress.orElse(Egress.INTERNET), buildEgress.orElse(Egress.INTERNET), buildAllowed, netfilterImage,
-                Map.copyOf(images), instanceMemory, runtimeRelay, repoLimit, awsEndpoint);
+                Map.copyOf(images), instanceMemory, runtimeRelay, repoLimit, awsEndpoint, platform);
     }
 
     private static final long MIN_INSTANCE_MEMORY = 128L << 20;
