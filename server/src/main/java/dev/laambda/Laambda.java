@@ -30,6 +30,7 @@ import dev.laambda.platform.local.ContainerInstances;
 import dev.laambda.platform.local.HostInstances;
 import dev.laambda.platform.local.InstanceLauncher;
 import dev.laambda.platform.local.RunImages;
+import dev.laambda.platform.aws.RoleCheck;
 import dev.laambda.docker.DockerEngine;
 import dev.laambda.docker.SandboxNetwork;
 import dev.laambda.build.Builder;
@@ -37,6 +38,7 @@ import dev.laambda.build.BuildImages;
 import dev.laambda.build.DockerBuilder;
 import dev.laambda.store.AppLocks;
 import dev.laambda.store.ArtifactRepository;
+import dev.laambda.release.AppPlacement;
 import dev.laambda.release.Apps;
 import dev.laambda.release.ConfigCipher;
 import dev.laambda.release.MasterKey;
@@ -241,8 +243,8 @@ public final class Laambda implements AutoCloseable {
             AppDirectories appDirectories = new AppDirectories(config.reposDir(), config.cacheDir(), config.workspacesDir(),
                     config.unpackedDir());
             appDirectories.migrate(appRepository::idsByName);
-            Apps apps = new Apps(appRepository, users, releases, appDirectories, appLocks, platforms, config.defaultRegion(),
-                    isolation);
+            Apps apps = new Apps(appRepository, users, releases, appDirectories, appLocks, platforms,
+                    new AppPlacement(config.platform(), config.defaultRegion(), new RoleCheck(aws)), isolation);
 
             SshKeys sshKeys = new SshKeys(new SshKeyRepository(database));
             BuildRepository builds = new BuildRepository(database);

@@ -4,6 +4,7 @@ import dev.laambda.build.BuildLimits;
 import dev.laambda.docker.Egress;
 import dev.laambda.platform.aws.FunctionUrlAuth;
 import dev.laambda.platform.aws.KmsKey;
+import dev.laambda.platform.PlatformKind;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -48,7 +49,8 @@ public record ServerConfig(
         long repoLimit,
         Optional<URI> awsEndpoint,
         FunctionUrlAuth functionUrlAuth,
-        Optional<KmsKey> kmsKey) {
+        Optional<KmsKey> kmsKey,
+        PlatformKind platform) {
 
     public static final String DATA = "LAAMBDA_DATA";
     public static final String HTTP_HOST = "LAAMBDA_HTTP_HOST";
@@ -94,6 +96,8 @@ public record ServerConfig(
     public static final String KMS_KEY_ID = "LAAMBDA_KMS_KEY_ID";
     /** The region of that key's KMS: else the region its ARN names, else LAAMBDA_DEFAULT_REGION. */
     public static final String KMS_REGION = "LAAMBDA_KMS_REGION";
+    /** Where new apps' functions run when apps:create names no platform: local or aws. */
+    public static final String PLATFORM = "LAAMBDA_PLATFORM";
 
     /** Reads and validates all settings; throws with every problem listed, each naming its setting. */
     public static ServerConfig fromEnvironment(Map<String, String> env) {
@@ -193,6 +197,10 @@ public record ServerConfig(
                     return FunctionUrlAuth.AWS_IAM;
                 });
         Optional<KmsKey> kmsKey = kmsKey(env, region, problems);
+        PlatformKind platform = mode(PlatformKind.class, env.getOrDefault(PLATFORM, "local")).orElseGet(() -> {
+            problems.add(PLATFORM + " must be local or aws (got '" + env.get(PLATFORM) + "')");
+            return PlatformKind.LOCAL;
+        });
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Invalid server settings: " + String.join("; ", problems));
         }
@@ -200,7 +208,7 @@ public record ServerConfig(
                 buildpacksDir, order, new BuildLimits(buildTimeout, buildDisk), concurrency, idleTimeout, builder, instances,
                 dockerHost, egress.orElse(Egress.INTERNET), buildEgress.orElse(Egress.INTERNET), buildAllowed, netfilterImage,
                 Map.copyOf(images), instanceMemory, runtimeRelay, repoLimit, awsEndpoint, functionUrlAuth,
-                kmsKey);
+                kmsKey, platform);
     }
 
     /** LAAMBDA_KMS_KEY_ID with its region: LAAMBDA_KMS_REGION, else the key ARN's, else the server's default. */

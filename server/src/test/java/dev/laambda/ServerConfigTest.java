@@ -1,5 +1,6 @@
 package dev.laambda;
 
+import dev.laambda.platform.PlatformKind;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -163,5 +164,15 @@ class ServerConfigTest {
                 Map.of(ServerConfig.INSTANCES, "docker", ServerConfig.BUILDER, "Docker")));
         assertTrue(e.getMessage().contains("LAAMBDA_INSTANCES must be auto, container or process"), e.getMessage());
         assertTrue(e.getMessage().contains("LAAMBDA_BUILDER must be auto, docker or local"), e.getMessage());
+    }
+
+    @Test
+    void newAppsRunLocallyUnlessThePlatformSettingSaysAws() {
+        assertEquals(PlatformKind.LOCAL, ServerConfig.fromEnvironment(Map.of("HOME", "/h")).platform());
+        assertEquals(PlatformKind.AWS, ServerConfig.fromEnvironment(Map.of("HOME", "/h", ServerConfig.PLATFORM, "aws"))
+                .platform());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.fromEnvironment(Map.of("HOME", "/h", ServerConfig.PLATFORM, "lambda")));
+        assertEquals("Invalid server settings: LAAMBDA_PLATFORM must be local or aws (got 'lambda')", e.getMessage());
     }
 }

@@ -13,8 +13,8 @@ final class Models {
     }
 
     /** {@code currentRelease} is the version number of the app's current release, or null. */
-    record App(String name, String owner, String region, String roleArn, String runtime, Integer currentRelease,
-               String gitUrl, String createdAt) {
+    record App(String name, String owner, String platform, String region, String roleArn, String runtime,
+               Integer currentRelease, String gitUrl, String createdAt) {
     }
 
     record SshKey(String fingerprint, String name, String publicKey, String createdAt) {

@@ -69,7 +69,9 @@ class CliEndToEndIT {
 
         refused(laambda.run(home, "apps:create", "Strict"), "App name 'Strict' is invalid");
         refused(laambda.run(home, "apps:create", "strict"), "already exists");
-        refused(laambda.run(home, "apps:create", "x1", "--role", "not-an-arn"), "is not an IAM role ARN");
+        refused(laambda.run(home, "apps:create", "x1", "--role", "not-an-arn"), "invalid role ARN 'not-an-arn'");
+        refused(laambda.run(home, "apps:create", "x1", "--platform", "elsewhere"), "Platform 'elsewhere' is not one");
+        refused(laambda.run(home, "apps:create", "x1", "--platform", "aws"), "An aws app needs an execution role");
         refused(laambda.run(home, "config:set", "AWS_REGION=x", "-a", "strict"), "reserved by the Lambda runtime");
         refused(laambda.run(home, "config:set", "bad-key=1", "-a", "strict"), "Config key 'bad-key' is invalid");
         refused(laambda.run(home, "config:set", "NOVALUE", "-a", "strict"), "KEY=VALUE");

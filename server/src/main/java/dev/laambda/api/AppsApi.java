@@ -24,8 +24,9 @@ final class AppsApi {
 
     void create(Context ctx) {
         JsonBody body = JsonBody.of(ctx, json);
-        ctx.status(201).json(view(apps.create(Caller.of(ctx), body.requiredText("name"),
-                body.optionalText("region"), body.optionalText("role_arn"), body.optionalText("runtime")), ctx));
+        ctx.status(201).json(view(apps.create(Caller.of(ctx), new Apps.NewApp(body.requiredText("name"),
+                body.optionalText("platform"), body.optionalText("region"), body.optionalText("role_arn"),
+                body.optionalText("runtime"))), ctx));
     }
 
     void info(Context ctx) {

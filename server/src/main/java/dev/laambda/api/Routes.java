@@ -65,7 +65,8 @@ public final class Routes {
 
         add(HandlerType.GET, API + "/apps", "List your apps", "apps", true, null, 200, appsApi::list);
         add(HandlerType.POST, API + "/apps", "Create an app (release v1)", "apps", true,
-                object(Map.of("name", string(), "region", string(), "role_arn", string(), "runtime", string()), "name"),
+                object(Map.of("name", string(), "platform", string(), "region", string(), "role_arn", string(),
+                        "runtime", string()), "name"),
                 201, appsApi::create);
         add(HandlerType.GET, API + "/apps/{app}", "Show an app", "apps", true, null, 200, appsApi::info);
         add(HandlerType.DELETE, API + "/apps/{app}", "Destroy an app (query confirm=APP)", "apps", true, null, 200,

@@ -38,11 +38,13 @@ final class Views {
     record NewUserView(UserView user, String token) {
     }
 
-    record AppView(String name, String owner, String region, String roleArn, String runtime, Integer currentRelease,
-                   String gitUrl, Instant createdAt) {
+    // An aws app's deployed functions (each one's ARN, the web entry's Function URL) are to join this view as an
+    // optional "functions" list once the AWS platform can report them; until then it shows only what is stored.
+    record AppView(String name, String owner, String platform, String region, String roleArn, String runtime,
+                   Integer currentRelease, String gitUrl, Instant createdAt) {
         static AppView of(App app, String gitUrl) {
-            return new AppView(app.name(), app.ownerEmail(), app.region(), app.roleArn(), app.runtime(),
-                    app.currentVersion(), gitUrl, app.createdAt());
+            return new AppView(app.name(), app.ownerEmail(), app.platform().id(), app.region(), app.roleArn(),
+                    app.runtime(), app.currentVersion(), gitUrl, app.createdAt());
         }
     }
 

@@ -2,11 +2,9 @@ package dev.laambda.release;
 
 import dev.laambda.Echo;
 import dev.laambda.LaambdaException;
-import dev.laambda.ServerConfig;
 import dev.laambda.TenantIsolation;
 import dev.laambda.platform.FunctionRef;
 import dev.laambda.platform.Platforms;
-import dev.laambda.platform.PlatformKind;
 import dev.laambda.runtime.Runtimes;
 import dev.laambda.store.App;
 import dev.laambda.store.AppDirectories;
@@ -30,8 +28,6 @@ public final class Apps {
     public static final Pattern NAME = Pattern.compile("^[a-z][a-z0-9-]{1,29}$");
     /** What a new app may be called (Heroku's rule): a letter first, a letter or digit last, no "--". */
     private static final Pattern NEW_NAME = Pattern.compile("^[a-z](?!.*--)[a-z0-9-]{0,28}[a-z0-9]$");
-    private static final Pattern ROLE_ARN = Pattern.compile("^arn:aws(-[a-z]+)*:iam::\\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$");
-    private static final Pattern REGION = Pattern.compile(ServerConfig.REGION_PATTERN);
 
     private final AppRepository apps;
     private final UserRepository users;
@@ -39,11 +35,11 @@ public final class Apps {
     private final AppDirectories directories;
     private final AppLocks locks;
     private final Platforms platforms;
-    private final String defaultRegion;
+    private final AppPlacement placement;
     private final TenantIsolation isolation;
 
     public Apps(AppRepository apps, UserRepository users, Releases releases, AppDirectories directories, AppLocks locks,
-                Platforms platforms, String defaultRegion, TenantIsolation isolation) {
+                Platforms platforms, AppPlacement placement, TenantIsolation isolation) {
         this.isolation = isolation;
         this.apps = apps;
         this.users = users;
@@ -51,27 +47,27 @@ public final class Apps {
         this.directories = directories;
         this.locks = locks;
         this.platforms = platforms;
-        this.defaultRegion = defaultRegion;
+        this.placement = placement;
     }
 
-    /** Creates the app owned by {@code owner} with release v1. */
-    public App create(User owner, String name, String region, String roleArn, String runtime) {
-        checkName(name);
-        String appRegion = region == null || region.isBlank() ? defaultRegion : region;
-        if (!REGION.matcher(appRegion).matches()) {
-            throw LaambdaException.invalid("invalid_region", "Region '" + Echo.of(appRegion) + "' is not an AWS region name like us-east-1.");
-        }
-        if (roleArn != null && !ROLE_ARN.matcher(roleArn).matches()) {
-            throw LaambdaException.invalid("invalid_role_arn", "Role '" + Echo.of(roleArn)
-                    + "' is not an IAM role ARN like arn:aws:iam::123456789012:role/lambda-exec.");
-        }
-        if (runtime != null) {
+    /** What apps:create asks for: a name, and optionally platform, region, role and runtime (null when not given). */
+    public record NewApp(String name, String platform, String region, String roleArn, String runtime) {
+    }
+
+    /** Creates the app owned by {@code owner} with release v1; nothing is stored when any part is refused. */
+    public App create(User owner, NewApp request) {
+        checkName(request.name());
+        if (request.runtime() != null) {
             // Only a runtime the builders and launchers can run: another would be stored and fail on its first push.
-            Runtimes.require(runtime, "invalid_runtime", "");
+            Runtimes.require(request.runtime(), "invalid_runtime", "");
         }
-        App app = apps.create(name, owner.id(), PlatformKind.LOCAL, appRegion, roleArn, runtime, appId -> releases.initial(appId, owner));
+        AppPlacement.Placement placed = placement.place(request.platform(), request.region(), request.roleArn());
+        App app = apps.create(request.name(), owner.id(), placed.platform(), placed.region(), placed.roleArn(),
+                request.runtime(), appId -> releases.initial(appId, owner));
         // Nothing can be there (ids are never reused), unless the database was replaced under a kept data directory.
         directories.delete(app.id());
+        log.info("event=app_created app={} app_id={} platform={} region={}", app.name(), app.id(), app.platform().id(),
+                app.region());
         return app;
     }
 
