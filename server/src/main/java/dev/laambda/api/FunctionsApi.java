@@ -136,7 +136,9 @@ final class FunctionsApi {
                     "X-Amz-Invocation-Type must be RequestResponse, Event or DryRun.");
         }
         InvokeResult result = invoker.invoke(app, entry, ctx.bodyAsBytes(), clientContext(ctx));
-        ctx.header("X-Amz-Executed-Version", result.executedVersion());
+        if (result.executedVersion() != null) {
+            ctx.header("X-Amz-Executed-Version", result.executedVersion());
+        }
         if (result.failed()) {
             ctx.header("X-Amz-Function-Error", result.functionError());
         }

@@ -88,24 +88,29 @@ final class Views {
 
     /**
      * A Procfile entry's function; {@code reservedConcurrency} null when the server's limit applies; {@code state}
-     * and the instance counts only where the platform was asked.
+     * and the instance counts only where the platform was asked (local); {@code arn}, {@code liveVersion} (where alias
+     * live points) and the web entry's Function {@code url} on AWS.
      */
     record EntryView(String entry, String handler, String functionName, int memoryMb, int timeoutS,
                      Integer reservedConcurrency, String runtime,
                      @JsonInclude(JsonInclude.Include.NON_NULL) String state,
                      @JsonInclude(JsonInclude.Include.NON_NULL) Integer warmInstances,
-                     @JsonInclude(JsonInclude.Include.NON_NULL) Integer busyInstances) {
+                     @JsonInclude(JsonInclude.Include.NON_NULL) Integer busyInstances,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) String arn,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) String liveVersion,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) String url) {
         static List<EntryView> of(Map<String, FormationEntry> entries) {
             return entries.entrySet().stream()
                     .map(e -> new EntryView(e.getKey(), e.getValue().handler(), e.getValue().functionName(),
                             e.getValue().memoryMb(), e.getValue().timeoutS(), e.getValue().reservedConcurrency(),
-                            e.getValue().runtime(), null, null, null))
+                            e.getValue().runtime(), null, null, null, null, null, null))
                     .toList();
         }
 
         EntryView withStatus(FunctionStatus status) {
             return new EntryView(entry, handler, functionName, memoryMb, timeoutS, reservedConcurrency, runtime,
-                    status.state(), status.warmInstances(), status.busyInstances());
+                    status.state(), status.warmInstances(), status.busyInstances(), status.arn(), status.liveVersion(),
+                    status.url());
         }
     }
 

@@ -3,6 +3,9 @@ package dev.laambda.testing;
 import org.junit.jupiter.api.Assumptions;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 import java.io.IOException;
@@ -32,6 +35,9 @@ public final class MotoServer implements AutoCloseable {
     /** moto's own account: the account of every ARN it makes. */
     public static final String ACCOUNT = "123456789012";
 
+    /** The trust policy of a Lambda execution role. */
+    public static final String LAMBDA_TRUST = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+            + "\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Process process;
@@ -82,6 +88,24 @@ public final class MotoServer implements AutoCloseable {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
     }
 
+    /**
+     * Gives a Laambda server started in this JVM moto's test credentials: the SDK's default chain, which the
+     * server uses, looks at these two system properties first. Undone by {@link #close}.
+     */
+    public MotoServer credentialsForServersInThisJvm() {
+        System.setProperty("aws.accessKeyId", "testing");
+        System.setProperty("aws.secretAccessKey", "testing");
+        return this;
+    }
+
+    /** An IAM role Lambda may assume, made in moto's IAM (moto's Lambda refuses a role its IAM lacks); its ARN. */
+    public String createLambdaRole(String name) {
+        try (IamClient iam = IamClient.builder().region(Region.AWS_GLOBAL).endpointOverride(endpoint)
+                .credentialsProvider(credentials()).httpClient(UrlConnectionHttpClient.create()).build()) {
+            return iam.createRole(create -> create.roleName(name).assumeRolePolicyDocument(LAMBDA_TRUST)).role().arn();
+        }
+    }
+
     /** Forgets every resource of every service, as a fresh server would (moto keeps its own settings). */
     public void reset() {
         try {
@@ -102,6 +126,8 @@ public final class MotoServer implements AutoCloseable {
 
     @Override
     public void close() {
+        System.clearProperty("aws.accessKeyId");
+        System.clearProperty("aws.secretAccessKey");
         process.destroy();
         try {
             if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {

@@ -33,7 +33,8 @@ public final class TestApp {
         return createWith(server, name, "{\"name\":\"" + name + "\",\"runtime\":\"" + runtime + "\"}", files);
     }
 
-    private static TestApp createWith(RunningServer server, String name, String createBody, Map<String, String> files) {
+    /** As {@link #create(RunningServer, String, Map)}, with {@code createBody} as the apps:create request. */
+    public static TestApp createWith(RunningServer server, String name, String createBody, Map<String, String> files) {
         TestApi admin = server.admin();
         TestGit developer = TestGit.newDeveloper();
         admin.post("/api/v1/keys", "{\"public_key\":\"" + developer.publicKey() + "\"}");
