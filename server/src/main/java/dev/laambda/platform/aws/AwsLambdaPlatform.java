@@ -52,6 +52,7 @@ public final class AwsLambdaPlatform implements FunctionPlatform {
     private static final Logger log = LoggerFactory.getLogger(AwsLambdaPlatform.class);
 
     private final AwsClients aws;
+    private final RoleCheck roles;
     private final ArtifactStore artifacts;
     private final FunctionUrlAuth webUrlAuth;
     private final String endpointDescription;
@@ -60,6 +61,7 @@ public final class AwsLambdaPlatform implements FunctionPlatform {
     public AwsLambdaPlatform(AwsClients aws, ArtifactStore artifacts, FunctionUrlAuth webUrlAuth,
                              String endpointDescription) {
         this.aws = aws;
+        this.roles = new RoleCheck(aws);
         this.artifacts = artifacts;
         this.webUrlAuth = webUrlAuth;
         this.endpointDescription = endpointDescription;
@@ -78,6 +80,9 @@ public final class AwsLambdaPlatform implements FunctionPlatform {
                     "App '" + rollout.appName() + "' runs on AWS Lambda but has no execution role: recreate it with "
                             + "--role arn:aws:iam::ACCOUNT:role/NAME.")));
             rollout.functions().forEach(AwsLambdaPlatform::checkEnvironment);
+            // Lambda checks the role only when it creates a function: a role deleted since would go unnoticed by
+            // a config change, and fail the next release half-way.
+            roles.requireExisting(role);
             Map<String, byte[]> zips = new HashMap<>();
             for (FunctionSpec function : rollout.functions()) {
                 byte[] zip = zips.computeIfAbsent(function.artifactSha(), this::zip);

@@ -152,7 +152,7 @@ class AwsLambdaPlatformTest {
     }
 
     @Test
-    void aPrepareThatFailsOnTheSecondFunctionMovesNoAlias() {
+    void aRoleDeletedSinceTheLastReleaseIsRefusedBeforeAnyFunctionChangesAndMovesNoAlias() {
         goLive(rollout(2, CODE_V1, Map.of(), List.of(), "create"));
         String before = aliasOf("thumbs-create").orElseThrow();
         aws.iam(REGION).deleteRole(delete -> delete.roleName("lambda"));
@@ -160,8 +160,10 @@ class AwsLambdaPlatformTest {
         LaambdaException failed = assertThrows(LaambdaException.class, () -> platform.prepare(rollout(3, CODE_V2, Map.of(),
                 specs(2, CODE_V1, Map.of(), "create"), "create", "resize"), line -> { }));
 
-        assertTrue(failed.getMessage().startsWith("CreateFunction of thumbs-resize failed"), failed.getMessage());
+        assertEquals("role_not_found", failed.code());
         assertEquals(before, aliasOf("thumbs-create").orElseThrow());
+        assertEquals(1, versions("thumbs-create"), "nothing was published");
+        assertFalse(exists("thumbs-resize"));
     }
 
     @Test

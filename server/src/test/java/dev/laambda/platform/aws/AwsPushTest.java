@@ -137,10 +137,29 @@ class AwsPushTest {
         TestGit.Result push = app.push();
 
         assertFalse(push.ok(), push.output());
-        assertTrue(push.output().contains("CreateFunction of fragile-resize failed"), push.output());
+        assertTrue(push.output().contains("role " + fragileRole + " does not exist"), push.output());
         assertEquals(2, server.admin().get("/api/v1/apps/fragile").json().get("current_release").asInt());
         assertEquals(Optional.of("1"), live("fragile-create"), "create's alias did not move");
         assertTrue(live("fragile-resize").isEmpty());
+    }
+
+    @Test
+    void aConfigChangeAfterTheRoleWasDeletedIsRefusedInOneLineAndStoresNothing() {
+        String doomedRole = moto.createLambdaRole("doomed-role");
+        TestApp app = TestApp.createWith(server, "orphan", "{\"name\":\"orphan\",\"platform\":\"aws\",\"role_arn\":\""
+                + doomedRole + "\"}", SEED_APP);
+        app.pushAccepted();
+        aws.iam("us-east-1").deleteRole(delete -> delete.roleName("doomed-role"));
+
+        TestApi.Response refused = server.admin().patch("/api/v1/apps/orphan/config", "{\"A\":\"1\"}");
+
+        assertEquals(400, refused.status(), refused.body());
+        assertEquals("role_not_found", refused.json().get("code").asText());
+        assertTrue(refused.json().get("error").asText().startsWith("role " + doomedRole + " does not exist"),
+                refused.body());
+        assertEquals(2, server.admin().get("/api/v1/apps/orphan").json().get("current_release").asInt());
+        assertEquals(2, server.admin().get("/api/v1/apps/orphan/releases").json().get(0).get("version").asInt(),
+                "nothing was stored");
     }
 
     @Test
