@@ -142,9 +142,19 @@ final class AppsCommands {
                     app.currentRelease() == null ? "(none)" : ReleaseFormat.version(app.currentRelease()));
             fields.put("Git URL", app.gitUrl());
             fields.put("Created", Timestamps.minutes(app.createdAt()));
+            if ("aws".equals(app.platform()) && app.currentRelease() != null) {
+                // Each function's ARN and where live points, and the web entry's Function URL.
+                for (Models.FormationEntry entry : context.json().readList(
+                        context.api().get(ApiClient.path("apps", name, "formation")), Models.FormationEntry.class)) {
+                    fields.put("Function " + entry.entry(), entry.arn() == null ? entry.functionName() + " (" + entry.state()
+                            + ")" : entry.arn() + " (live: version " + entry.liveVersion() + ")");
+                    if (entry.url() != null) {
+                        fields.put("Function URL", entry.url());
+                    }
+                }
+            }
             context.out().println("=== " + app.name());
             context.printLines(Table.fields(fields));
-            // An aws app's functions (ARN each, the web Function URL) are to follow here once the API reports them.
             return 0;
         }
     }

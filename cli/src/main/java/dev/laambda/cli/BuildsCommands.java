@@ -137,13 +137,16 @@ final class BuildsCommands {
                 context.out().println("No functions yet: git push laambda main");
                 return 0;
             }
+            // On AWS Lambda, which keeps its instances to itself, a function shows where its alias live points.
+            boolean onAws = entries.stream().anyMatch(entry -> entry.arn() != null);
             List<List<String>> rows = new ArrayList<>();
             rows.add(List.of("ENTRY", "FUNCTION", "HANDLER", "RUNTIME", "MEMORY", "TIMEOUT", "CONCURRENCY", "STATE",
-                    "INSTANCES"));
+                    onAws ? "LIVE VERSION" : "INSTANCES"));
             for (FormationEntry entry : entries) {
                 rows.add(List.of(entry.entry(), entry.functionName(), entry.handler(), entry.runtime(),
                         entry.memoryMb() + " MB", entry.timeoutS() + " s", ReleaseFormat.concurrency(entry),
-                        String.valueOf(entry.state()), instances(entry)));
+                        String.valueOf(entry.state()),
+                        onAws ? String.valueOf(entry.liveVersion()) : instances(entry)));
             }
             context.printLines(Table.columns(rows));
             return 0;

@@ -38,11 +38,12 @@ final class Models {
 
     /**
      * {@code reservedConcurrency} is null when the server's limit applies; {@code state} and the instance counts
-     * are only in the answer for the current functions.
+     * are only in the answer for the current functions; {@code arn}, {@code liveVersion} and {@code url} (the web
+     * entry's Function URL) only for an aws app's.
      */
     record FormationEntry(String entry, String handler, String functionName, Integer memoryMb, Integer timeoutS,
                           Integer reservedConcurrency, String runtime, String state, Integer warmInstances,
-                          Integer busyInstances) {
+                          Integer busyInstances, String arn, String liveVersion, String url) {
     }
 
     /** The answer to a config change: the new release and the config it carries. */

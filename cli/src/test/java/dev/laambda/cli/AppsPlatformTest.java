@@ -77,7 +77,8 @@ class AppsPlatformTest {
 
     @Test
     void infoShowsThePlatformRegionAndRole() throws Exception {
-        try (TinyHttpServer server = TinyHttpServer.answering(200, THUMBS)) {
+        try (TinyHttpServer server = TinyHttpServer.answering(200, THUMBS)
+                .answering("/api/v1/apps/thumbs/formation", 200, "[]")) {
             CliRun run = CliRun.run(env(server.url()), home, "apps:info", "-a", "thumbs");
 
             assertEquals(0, run.exitCode(), run.err());
@@ -86,6 +87,24 @@ class AppsPlatformTest {
             assertTrue(lines.contains("Platform:        aws"), run.out());
             assertTrue(lines.contains("Region:          eu-west-1"), run.out());
             assertTrue(lines.contains("Role:            " + ROLE), run.out());
+        }
+    }
+
+    @Test
+    void infoOfAnAwsAppShowsEachFunctionsArnWhereLivePointsAndTheFunctionUrl() throws Exception {
+        String formation = "[{\"entry\": \"create\", \"function_name\": \"thumbs-create\", \"state\": \"Active\","
+                + " \"arn\": \"arn:aws:lambda:eu-west-1:123456789012:function:thumbs-create\", \"live_version\": \"3\"},"
+                + " {\"entry\": \"web\", \"function_name\": \"thumbs-web\", \"state\": \"Active\","
+                + " \"arn\": \"arn:aws:lambda:eu-west-1:123456789012:function:thumbs-web\", \"live_version\": \"2\","
+                + " \"url\": \"https://abc.lambda-url.eu-west-1.on.aws/\"}]";
+        try (TinyHttpServer server = TinyHttpServer.answering(200, THUMBS)
+                .answering("/api/v1/apps/thumbs/formation", 200, formation)) {
+            CliRun run = CliRun.run(env(server.url()), home, "apps:info", "-a", "thumbs");
+
+            assertEquals(0, run.exitCode(), run.err());
+            assertTrue(run.out().contains("Function create: arn:aws:lambda:eu-west-1:123456789012:function:thumbs-create "
+                    + "(live: version 3)"), run.out());
+            assertTrue(run.out().contains("Function URL:    https://abc.lambda-url.eu-west-1.on.aws/"), run.out());
         }
     }
 

@@ -49,9 +49,10 @@ class ReleaseFormatTest {
     void releaseInfoListsItsFieldsAligned() {
         Release release = new Release(5, "rollback", "Rollback to v2", "active", null, "1a2b3c4",
                 "alice@example.com", "2026-11-23T10:00:00Z", 2, true,
-                List.of(new FormationEntry("web", "app.handler", "demo-web", 512, 30, null, "python3.12", null, null, null),
+                List.of(new FormationEntry("web", "app.handler", "demo-web", 512, 30, null, "python3.12", null, null, null,
+                                null, null, null),
                         new FormationEntry("jobs", "jobs.handler", "demo-jobs", 128, 900, 0, "python3.12", null, null,
-                                null)),
+                                null, null, null, null)),
                 List.of("A", "B"));
 
         assertEquals(List.of(

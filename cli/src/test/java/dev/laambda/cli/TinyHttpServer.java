@@ -33,6 +33,12 @@ final class TinyHttpServer implements AutoCloseable {
         return new TinyHttpServer(status, body);
     }
 
+    /** Answers requests under {@code path} with this status and body instead (the longest matching path wins). */
+    TinyHttpServer answering(String path, int status, String body) {
+        server.createContext(path, exchange -> answer(exchange, status, body));
+        return this;
+    }
+
     String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
