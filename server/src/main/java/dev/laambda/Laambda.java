@@ -18,6 +18,9 @@ import dev.laambda.git.GitEndpoint;
 import dev.laambda.git.SshGitServer;
 import dev.laambda.release.Deployer;
 import dev.laambda.release.Invoker;
+import dev.laambda.logs.AppLog;
+import dev.laambda.logs.LogFeed;
+import dev.laambda.logs.LogRetention;
 import dev.laambda.platform.Platforms;
 import dev.laambda.platform.aws.AwsClients;
 import dev.laambda.platform.aws.AwsLambdaPlatform;
@@ -37,6 +40,7 @@ import dev.laambda.build.Builder;
 import dev.laambda.build.BuildImages;
 import dev.laambda.build.DockerBuilder;
 import dev.laambda.store.AppLocks;
+import dev.laambda.store.LogLineRepository;
 import dev.laambda.store.ArtifactRepository;
 import dev.laambda.release.AppPlacement;
 import dev.laambda.release.Apps;
@@ -235,16 +239,23 @@ public final class Laambda implements AutoCloseable {
             log.info("event=platform platform={}", platform.description());
             log.info("event=platform platform={}", awsPlatform.description());
             AppLocks appLocks = new AppLocks(database);
+            LogLineRepository logLines = new LogLineRepository(database);
+            AppLog appLog = new AppLog(logLines, 50_000, java.time.Duration.ofMillis(50));
+            parts.add(0, appLog);
+            LogFeed logFeed = new LogFeed(logLines, java.time.Duration.ofSeconds(10));
+            parts.add(0, logFeed);
+            parts.add(0, new LogRetention(logLines, config.logRetention(), ServerConfig.LOG_LINES_PER_APP,
+                    java.time.Clock.systemUTC()).start());
             AfterSwitch afterSwitch = new AfterSwitch(AfterSwitch.RETRY_DELAYS);
             parts.add(0, afterSwitch);
             Releases releases = new Releases(releaseRepository, cipher,
-                    new GoingLive(releaseRepository, appLocks, cipher, platforms, afterSwitch), config.functionConcurrency());
+                    new GoingLive(releaseRepository, appLocks, cipher, platforms, afterSwitch, appLog), config.functionConcurrency());
             AppRepository appRepository = new AppRepository(database);
             AppDirectories appDirectories = new AppDirectories(config.reposDir(), config.cacheDir(), config.workspacesDir(),
                     config.unpackedDir());
             appDirectories.migrate(appRepository::idsByName);
             Apps apps = new Apps(appRepository, users, releases, appDirectories, appLocks, platforms,
-                    new AppPlacement(config.platform(), config.defaultRegion(), new RoleCheck(aws)), isolation);
+                    new AppPlacement(config.platform(), config.defaultRegion(), new RoleCheck(aws)), isolation, appLog);
 
             SshKeys sshKeys = new SshKeys(new SshKeyRepository(database));
             BuildRepository builds = new BuildRepository(database);
@@ -253,7 +264,7 @@ public final class Laambda implements AutoCloseable {
                 log.warn("event=abandoned_builds_failed count={}", abandoned);
             }
 
-            Invoker invoker = new Invoker(appRepository, releaseRepository, releases, platforms, isolation);
+            Invoker invoker = new Invoker(appRepository, releaseRepository, releases, platforms, isolation, appLog);
 
             BuildEnvironment buildEnvironment = new BuildEnvironment(System.getenv());
             Builder builder = builder(config, isolation, docker.engine(), sandboxes.builds(), buildEnvironment);
@@ -262,7 +273,7 @@ public final class Laambda implements AutoCloseable {
                     new Buildpacks(config.buildpacksDir(), config.buildpackOrder(), buildEnvironment),
                     builder, new BuildCache(config.cacheDir()),
                     new ArtifactPacker(ArtifactPacker.LAMBDA_UNZIPPED_LIMIT, java.util.Optional.of(config.deflatedDir())), artifactStore,
-                    new ArtifactRepository(database), releases, afterSwitch, config.workspacesDir());
+                    new ArtifactRepository(database), releases, afterSwitch, appLog, config.workspacesDir());
             int leftoverWorkspaces = deployer.removeLeftoverWorkspaces();
             if (leftoverWorkspaces > 0) {
                 log.warn("event=leftover_workspaces_removed count={}", leftoverWorkspaces);
@@ -272,7 +283,7 @@ public final class Laambda implements AutoCloseable {
                     config.repoLimit())));
             parts.add(0, ssh);
 
-            Routes routes = new Routes(accounts, sshKeys, apps, releases, builds, invoker, platforms, deployer, config.gitHost(), ssh.port(), json,
+            Routes routes = new Routes(accounts, sshKeys, apps, releases, builds, invoker, platforms, deployer, logLines, logFeed, appLog, config.gitHost(), ssh.port(), json,
                     VERSION);
             ApiServer api = listen(ServerConfig.HTTP_PORT, config.httpPort(),
                     () -> ApiServer.start(config.httpHost(), config.httpPort(), routes, accounts, json));

@@ -50,7 +50,8 @@ public record ServerConfig(
         Optional<URI> awsEndpoint,
         FunctionUrlAuth functionUrlAuth,
         Optional<KmsKey> kmsKey,
-        PlatformKind platform) {
+        PlatformKind platform,
+        Duration logRetention) {
 
     public static final String DATA = "LAAMBDA_DATA";
     public static final String HTTP_HOST = "LAAMBDA_HTTP_HOST";
@@ -73,6 +74,9 @@ public record ServerConfig(
     /** Memory all running function instances may take together, in bytes: past it invokes get 429, not swap. */
     public static final String INSTANCE_MEMORY = "LAAMBDA_INSTANCE_MEMORY";
     public static final String IDLE_TIMEOUT = "LAAMBDA_IDLE_TIMEOUT";
+    /** How long each app's log lines are kept (and at most {@link #LOG_LINES_PER_APP} of them). */
+    public static final String LOG_RETENTION = "LAAMBDA_LOG_RETENTION";
+    public static final int LOG_LINES_PER_APP = 100_000;
     /** Where builds run: auto, docker, local (see TenantIsolation for what auto becomes and who may push then). */
     public static final String BUILDER = "LAAMBDA_BUILDER";
     /** How function instances run: auto, container, process (see TenantIsolation). */
@@ -136,6 +140,7 @@ public record ServerConfig(
         long buildDisk = bytes(env, BUILD_DISK, 4L << 30, problems);
         long repoLimit = bytes(env, REPO_LIMIT, 1L << 30, problems);
         Duration idleTimeout = duration(env, IDLE_TIMEOUT, Duration.ofMinutes(10), problems);
+        Duration logRetention = duration(env, LOG_RETENTION, Duration.ofDays(7), problems);
         long instanceMemory = bytes(env, INSTANCE_MEMORY, defaultInstanceMemory(), problems);
         if (instanceMemory < MIN_INSTANCE_MEMORY) {
             problems.add(INSTANCE_MEMORY + " must hold at least one 128 MB instance: a size like 8g or 1536m (got '"
@@ -208,7 +213,7 @@ public record ServerConfig(
                 buildpacksDir, order, new BuildLimits(buildTimeout, buildDisk), concurrency, idleTimeout, builder, instances,
                 dockerHost, egress.orElse(Egress.INTERNET), buildEgress.orElse(Egress.INTERNET), buildAllowed, netfilterImage,
                 Map.copyOf(images), instanceMemory, runtimeRelay, repoLimit, awsEndpoint, functionUrlAuth,
-                kmsKey, platform);
+                kmsKey, platform, logRetention);
     }
 
     /** LAAMBDA_KMS_KEY_ID with its region: LAAMBDA_KMS_REGION, else the key ARN's, else the server's default. */
@@ -274,21 +279,22 @@ public record ServerConfig(
         return Path.of("runtime-relay", "build", "runtime-relay");
     }
 
-    /** Seconds, or a number with s, m or h: 900, 900s, 15m, 1h. */
+    /** Seconds, or a number with s, m, h or d: 900, 900s, 15m, 1h, 7d. */
     private static Duration duration(Map<String, String> env, String name, Duration fallback, List<String> problems) {
         String value = env.get(name);
         if (value == null || value.isBlank()) {
             return fallback;
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d{1,6})([smh]?)$").matcher(value.trim());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d{1,6})([smhd]?)$").matcher(value.trim());
         if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-            problems.add(name + " must be a duration like 900, 900s, 15m or 1h (got '" + value + "')");
+            problems.add(name + " must be a duration like 900, 900s, 15m, 1h or 7d (got '" + value + "')");
             return fallback;
         }
         long amount = Long.parseLong(m.group(1));
         return switch (m.group(2)) {
             case "m" -> Duration.ofMinutes(amount);
             case "h" -> Duration.ofHours(amount);
+            case "d" -> Duration.ofDays(amount);
             default -> Duration.ofSeconds(amount);
         };
     }

@@ -1,9 +1,11 @@
 package dev.laambda.api;
 
 import dev.laambda.LaambdaException;
+import dev.laambda.logs.AppLog;
 import dev.laambda.platform.InvokeResult;
 import dev.laambda.platform.local.Gateway;
 import dev.laambda.release.Invoker;
+import dev.laambda.store.App;
 import io.javalin.http.Context;
 
 import java.util.ArrayList;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,9 +30,11 @@ final class GatewayApi {
     static final String WEB_ENTRY = "web";
 
     private final Invoker invoker;
+    private final AppLog appLog;
 
-    GatewayApi(Invoker invoker) {
+    GatewayApi(Invoker invoker, AppLog appLog) {
         this.invoker = invoker;
+        this.appLog = appLog;
     }
 
     /** The app and path a request is for, when it is for an app at all. */
@@ -50,6 +55,26 @@ final class GatewayApi {
     }
 
     void handle(Context ctx, Target target) {
+        long started = System.nanoTime();
+        App app = invoker.publicApp(target.app());
+        String requestId = UUID.randomUUID().toString();
+        int status = 500;
+        try {
+            status = respond(ctx, app, target);
+        } catch (LaambdaException e) {
+            status = ApiServer.status(e.kind());
+            throw e;
+        } finally {
+            // Heroku's router line: one per request, whatever became of it.
+            appLog.router(app.id(), requestId, String.format(Locale.ROOT,
+                    "at=%s method=%s path=\"%s\" host=%s request_id=%s status=%d duration=%dms",
+                    status >= 500 ? "error" : "info", ctx.method().name(), target.path(), host(ctx), requestId, status,
+                    (System.nanoTime() - started) / 1_000_000));
+        }
+    }
+
+    /** Invokes the app's web function with the request as an API Gateway v2 event; the status it answered. */
+    private int respond(Context ctx, App app, Target target) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (String name : Collections.list(ctx.req().getHeaderNames())) {
             headers.put(name, new ArrayList<>(Collections.list(ctx.req().getHeaders(name))));
@@ -58,7 +83,7 @@ final class GatewayApi {
                 ctx.protocol(), ctx.ip(), headers, ctx.bodyAsBytes()));
         Gateway.Response response;
         try {
-            InvokeResult result = invoker.invokePublic(target.app(), WEB_ENTRY, event);
+            InvokeResult result = invoker.invoke(app, WEB_ENTRY, event, Optional.empty());
             response = result.failed() ? Gateway.internalServerError() : Gateway.response(result.payload());
         } catch (LaambdaException e) {
             if (e.kind() != LaambdaException.Kind.NOT_FOUND && e.kind() != LaambdaException.Kind.CONFLICT) {
@@ -71,5 +96,11 @@ final class GatewayApi {
         response.headers().forEach(ctx::header);
         response.cookies().forEach(cookie -> ctx.res().addHeader("Set-Cookie", cookie));
         ctx.result(response.body());
+        return response.status();
+    }
+
+    /** The host the request named, without characters a log line could be forged with. */
+    private static String host(Context ctx) {
+        return Optional.ofNullable(ctx.header("Host")).orElse("").replaceAll("[^A-Za-z0-9.:-]", "?");
     }
 }

@@ -3,7 +3,10 @@ package dev.laambda.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.laambda.account.Accounts;
 import dev.laambda.account.SshKeys;
+import dev.laambda.logs.AppLog;
+import dev.laambda.logs.LogFeed;
 import dev.laambda.store.BuildRepository;
+import dev.laambda.store.LogLineRepository;
 import dev.laambda.platform.Platforms;
 import dev.laambda.release.Apps;
 import dev.laambda.release.Deployer;
@@ -28,10 +31,12 @@ public final class Routes {
     private final GatewayApi gateway;
 
     public Routes(Accounts accounts, SshKeys sshKeys, Apps apps, Releases releases, BuildRepository builds,
-                  Invoker invoker, Platforms platforms, Deployer deployer, Optional<String> gitHost, int sshPort, ObjectMapper json, String version) {
+                  Invoker invoker, Platforms platforms, Deployer deployer, LogLineRepository logLines, LogFeed logFeed,
+                  AppLog appLog, Optional<String> gitHost, int sshPort, ObjectMapper json, String version) {
         FunctionsApi functions = new FunctionsApi(apps, invoker, releases, platforms, json);
         AwsInvokeApi awsInvoke = new AwsInvokeApi(apps, functions);
-        this.gateway = new GatewayApi(invoker);
+        this.gateway = new GatewayApi(invoker, appLog);
+        LogsApi logs = new LogsApi(apps, logLines, logFeed, json);
         UsersApi users = new UsersApi(accounts, json);
         TokensApi tokens = new TokensApi(accounts, json);
         KeysApi keys = new KeysApi(sshKeys, json);
@@ -105,6 +110,11 @@ public final class Routes {
         add(HandlerType.POST, API + "/apps/{app}/functions/{entry}/invoke",
                 "Invoke a function of the current release (body: the event; X-Amz-Log-Type: Tail or ?log=tail)",
                 "functions", true, Map.of("type", "object"), 200, functions::invoke);
+        add(HandlerType.GET, API + "/apps/{app}/logs", "The app's log stream: its newest lines, oldest first (query n "
+                + "1-" + LogsApi.MAX_LINES + ", default 100, counted after the filters entry, source app|laambda, since "
+                + "10m|ISO-8601, request_id)", "logs", true, null, 200, logs::list);
+        add(HandlerType.GET, API + "/apps/{app}/logs/stream", "The same as Server-Sent Events (event line, id the "
+                + "line's), going on as lines arrive; resumes after Last-Event-ID", "logs", true, null, 200, logs::stream);
         add(HandlerType.GET, API + "/apps/{app}/functions/{entry}/logs",
                 "The function's recent log lines, oldest first (query lines, default 100, at most 10000; "
                         + "the answer at most 1 MB)", "functions",

@@ -3,6 +3,7 @@ package dev.laambda.release;
 import dev.laambda.Echo;
 import dev.laambda.LaambdaException;
 import dev.laambda.TenantIsolation;
+import dev.laambda.logs.AppLog;
 import dev.laambda.platform.FunctionRef;
 import dev.laambda.platform.Platforms;
 import dev.laambda.runtime.Runtimes;
@@ -36,10 +37,12 @@ public final class Apps {
     private final AppLocks locks;
     private final Platforms platforms;
     private final AppPlacement placement;
+    private final AppLog appLog;
     private final TenantIsolation isolation;
 
     public Apps(AppRepository apps, UserRepository users, Releases releases, AppDirectories directories, AppLocks locks,
-                Platforms platforms, AppPlacement placement, TenantIsolation isolation) {
+                Platforms platforms, AppPlacement placement, TenantIsolation isolation, AppLog appLog) {
+        this.appLog = appLog;
         this.isolation = isolation;
         this.apps = apps;
         this.users = users;
@@ -147,6 +150,7 @@ public final class Apps {
         if (collaborator.id() == app.ownerId() || !apps.addCollaborator(app.id(), collaborator.id())) {
             throw LaambdaException.conflict("collaborator_exists", email + " already has access to app '" + name + "'.");
         }
+        appLog.api(app.id(), collaborator.email() + " added as a collaborator by " + user.email());
         return new AppRepository.Collaborator(collaborator.email(), "collaborator");
     }
 
@@ -159,6 +163,7 @@ public final class Apps {
         if (!apps.removeCollaborator(app.id(), collaborator.id())) {
             throw LaambdaException.notFound("user_not_found", email + " is not a collaborator on app '" + name + "'.");
         }
+        appLog.api(app.id(), collaborator.email() + " removed as a collaborator by " + user.email());
         return new AppRepository.Collaborator(collaborator.email(), "collaborator");
     }
 

@@ -10,6 +10,7 @@ import dev.laambda.build.BuildRequest;
 import dev.laambda.build.Builder;
 import dev.laambda.build.Buildpacks;
 import dev.laambda.build.PackedArtifact;
+import dev.laambda.logs.AppLog;
 import dev.laambda.runtime.LambdaRuntime;
 import dev.laambda.runtime.Runtimes;
 import dev.laambda.store.App;
@@ -50,11 +51,13 @@ public final class Deployer {
     private final ArtifactRepository artifacts;
     private final Releases releases;
     private final AfterSwitch afterSwitch;
+    private final AppLog appLog;
     private final Path workspaces;
 
     public Deployer(AppLocks locks, BuildRepository builds, Buildpacks buildpacks, Builder builder, BuildCache cache,
                     ArtifactPacker packer, ArtifactStore artifactStore, ArtifactRepository artifacts, Releases releases,
-                    AfterSwitch afterSwitch, Path workspaces) {
+                    AfterSwitch afterSwitch, AppLog appLog, Path workspaces) {
+        this.appLog = appLog;
         this.locks = locks;
         this.builds = builds;
         this.buildpacks = buildpacks;
@@ -78,7 +81,10 @@ public final class Deployer {
         try (AppLocks.Held lock = locks.lockBuilds(app.id(),
                 () -> out.accept("-----> Waiting for another deploy of " + app.name() + " to finish"))) {
             Build build = builds.start(app.id(), gitSha);
-            BuildLog buildLog = new BuildLog(out);
+            BuildLog buildLog = new BuildLog(line -> {
+                appLog.build(app.id(), line);
+                out.accept(line);
+            }, soFar -> builds.saveLog(build.id(), soFar));
             Release release = buildAndRelease(app, gitSha, pushedBy, source, build, buildLog);
             buildLog.accept("-----> Released v" + release.version());
             buildLog.accept(String.format("       Done in %.1f s", (System.nanoTime() - started) / 1e9));

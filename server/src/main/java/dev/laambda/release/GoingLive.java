@@ -1,6 +1,7 @@
 package dev.laambda.release;
 
 import dev.laambda.LaambdaException;
+import dev.laambda.logs.AppLog;
 import dev.laambda.platform.Platforms;
 import dev.laambda.platform.FunctionSpec;
 import dev.laambda.platform.PreparedRollout;
@@ -41,9 +42,11 @@ public final class GoingLive {
     private final ConfigCipher cipher;
     private final Platforms platforms;
     private final AfterSwitch afterSwitch;
+    private final AppLog appLog;
 
     public GoingLive(ReleaseRepository releases, AppLocks locks, ConfigCipher cipher, Platforms platforms,
-                     AfterSwitch afterSwitch) {
+                     AfterSwitch afterSwitch, AppLog appLog) {
+        this.appLog = appLog;
         this.releases = releases;
         this.locks = locks;
         this.cipher = cipher;
@@ -82,6 +85,7 @@ public final class GoingLive {
         }
         log.info("event=release_live app={} version={} kind={} functions={}", app.name(), live.version(),
                 live.kind().sqlName(), rollout.functions().size());
+        appLog.api(app.id(), "Release v" + live.version() + " created by " + by(live) + " (" + live.description() + ")");
         afterSwitch.run("retire_replaced", app.name(), live.version(), prepared::finish);
         return live;
     }
@@ -118,12 +122,19 @@ public final class GoingLive {
             cause.addSuppressed(notStored);
         }
         log.warn("event=release_failed app={} version={} error=\"{}\"", app.name(), version, cause.getMessage());
+        String stays = "Release v" + version + " (" + candidate.description() + ") failed and "
+                + current.map(r -> "v" + r.version() + " stays live").orElse("nothing went live");
         if (!(cause instanceof LaambdaException known)) {
+            appLog.api(app.id(), stays + ": see the server's log");
             return cause;
         }
-        String stays = current.map(r -> "v" + r.version() + " stays live").orElse("nothing went live");
-        return new LaambdaException(known.kind(), known.code(),
-                "Release v" + version + " failed and " + stays + ": " + known.getMessage());
+        LaambdaException failed = new LaambdaException(known.kind(), known.code(), stays + ": " + known.getMessage());
+        appLog.api(app.id(), failed.getMessage());
+        return failed;
+    }
+
+    private static String by(Release release) {
+        return release.createdByEmail() == null ? "a deleted user" : release.createdByEmail();
     }
 
     /** The release's config, refused when a value is one no function may get (a rollback may carry an old one). */

@@ -2,6 +2,7 @@ package dev.laambda.release;
 
 import dev.laambda.LaambdaException;
 import dev.laambda.TenantIsolation;
+import dev.laambda.logs.AppLog;
 import dev.laambda.platform.FunctionPlatform;
 import dev.laambda.platform.FunctionSpec;
 import dev.laambda.platform.InvokeResult;
@@ -49,10 +50,12 @@ public final class Invoker {
     private final Releases config;
     private final Platforms platforms;
     private final TenantIsolation isolation;
+    private final AppLog appLog;
 
     public Invoker(AppRepository apps, ReleaseRepository releases, Releases config, Platforms platforms,
-                   TenantIsolation isolation) {
+                   TenantIsolation isolation, AppLog appLog) {
         this.isolation = isolation;
+        this.appLog = appLog;
         this.apps = apps;
         this.releases = releases;
         this.config = config;
@@ -60,15 +63,25 @@ public final class Invoker {
     }
 
     /** For the public gateway: the app by name, no user (the app's web function is its public face). */
-    public InvokeResult invokePublic(String appName, String entry, byte[] payload) {
-        App app = apps.findByName(appName).orElseThrow(() -> LaambdaException.notFound("app_not_found",
+    public App publicApp(String appName) {
+        return apps.findByName(appName).orElseThrow(() -> LaambdaException.notFound("app_not_found",
                 "App '" + appName + "' not found."));
-        return invoke(app, entry, payload, Optional.empty());
     }
 
-    /** A synchronous invocation; {@code clientContext} is the caller's ClientContext JSON, if any. */
+    /**
+     * A synchronous invocation; {@code clientContext} is the caller's ClientContext JSON, if any. A local
+     * function's output goes to the app's log stream (an aws function's goes to CloudWatch Logs).
+     */
     public InvokeResult invoke(App app, String entry, byte[] payload, Optional<String> clientContext) {
-        return platforms.of(app.platform()).invoke(check(app, entry, payload), event(payload), clientContext);
+        InvokeResult result = platforms.of(app.platform()).invoke(check(app, entry, payload), event(payload), clientContext);
+        logOutput(app, entry, result);
+        return result;
+    }
+
+    private void logOutput(App app, String entry, InvokeResult result) {
+        if (app.platform() == PlatformKind.LOCAL) {
+            appLog.invocation(app.id(), entry, result.log());
+        }
     }
 
     /** Lambda hands a function invoked without a payload the empty object {} as its event. */
@@ -89,7 +102,7 @@ public final class Invoker {
         FunctionPlatform platform = platforms.of(app.platform());
         background.execute(() -> {
             try {
-                platform.invoke(spec, event(payload), Optional.empty());
+                logOutput(app, entry, platform.invoke(spec, event(payload), Optional.empty()));
             } catch (RuntimeException e) {
                 log.warn("event=async_invoke_failed function={} error={}", spec.functionName(), e.getMessage());
             }

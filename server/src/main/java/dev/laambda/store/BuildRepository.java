@@ -22,6 +22,12 @@ public final class BuildRepository {
                 BuildRepository::map, appId, gitSha).orElseThrow());
     }
 
+    /** The log a running build has printed so far, stored as it goes; a finished build's log stays as it was. */
+    public void saveLog(long buildId, String log) {
+        database.transaction(c -> Jdbc.update(c, "UPDATE builds SET log = ? WHERE id = ? AND status = 'running'", log,
+                buildId));
+    }
+
     public void finish(long buildId, Build.Status status, String log) {
         database.transaction(c -> Jdbc.update(c,
                 "UPDATE builds SET status = ?, log = ?, finished_at = now() WHERE id = ?", status.sqlName(), log, buildId));

@@ -1,6 +1,7 @@
 package dev.laambda.release;
 
 import dev.laambda.LaambdaException;
+import dev.laambda.logs.AppLog;
 import dev.laambda.platform.FunctionLogLine;
 import dev.laambda.platform.FunctionPlatform;
 import dev.laambda.platform.FunctionRef;
@@ -18,6 +19,9 @@ import dev.laambda.store.ArtifactRepository;
 import dev.laambda.store.BuildRepository;
 import dev.laambda.store.Database;
 import dev.laambda.store.JdbcTarget;
+import dev.laambda.store.LogLine;
+import dev.laambda.store.LogLineRepository;
+import dev.laambda.store.LogQuery;
 import dev.laambda.store.Release;
 import dev.laambda.store.ReleaseRepository;
 import dev.laambda.store.User;
@@ -62,6 +66,7 @@ class GoingLiveTest {
     private BuildRepository builds;
     private App app;
     private User owner;
+    private AppLog appLog;
 
     @BeforeEach
     void start() {
@@ -69,7 +74,8 @@ class GoingLiveTest {
         releaseRows = new ReleaseRepository(database);
         ConfigCipher cipher = new ConfigCipher(new byte[32]);
         releases = new Releases(releaseRows, cipher,
-                new GoingLive(releaseRows, new AppLocks(database), cipher, new Platforms(platform, platform), afterSwitch), 100);
+                new GoingLive(releaseRows, new AppLocks(database), cipher, new Platforms(platform, platform), afterSwitch,
+                        appLog = new AppLog(new LogLineRepository(database), 1000, Duration.ofMillis(10))), 100);
         builds = new BuildRepository(database);
         owner = new UserRepository(database).create("ann@example.com", true);
         AppRepository apps = new AppRepository(database);
@@ -81,6 +87,7 @@ class GoingLiveTest {
     @AfterEach
     void stop() {
         afterSwitch.close();
+        appLog.close();
         database.close();
     }
 
@@ -138,8 +145,8 @@ class GoingLiveTest {
         LaambdaException failed = assertThrows(LaambdaException.class, () -> deploy("b", Map.of("web", "app.handler")));
 
         assertEquals("aws_error", failed.code());
-        assertEquals("Release v3 failed and v2 stays live: Function demo-web: UpdateAlias failed (ServiceException).",
-                failed.getMessage());
+        assertEquals("Release v3 (Deploy 0123456) failed and v2 stays live: Function demo-web: UpdateAlias failed "
+                + "(ServiceException).", failed.getMessage());
         assertEquals(Release.Status.FAILED, releases.find(app, 3).status());
         assertEquals(2, current().version());
         assertEquals("a".repeat(64), current().artifactSha());
@@ -148,6 +155,14 @@ class GoingLiveTest {
         platform.switchFailure = null;
         assertEquals(4, releases.changeConfig(app, owner, Map.of("GREETING", "hi")).version(), "the next one goes live");
         assertEquals("a".repeat(64), current().artifactSha());
+        appLog.flush();
+        assertEquals(List.of("Release v2 created by ann@example.com (Deploy 0123456)",
+                        "Release v3 (Deploy 0123456) failed and v2 stays live: Function demo-web: UpdateAlias failed "
+                                + "(ServiceException).",
+                        "Release v4 created by ann@example.com (Set GREETING config var)"),
+                new LogLineRepository(database).find(new LogQuery(app.id(), 10, Optional.of("api"), Optional.empty(),
+                        Optional.empty(), Optional.empty(), Optional.empty())).stream().map(LogLine::line).toList(),
+                "each release, and the one that failed, is a line in the app's log stream");
     }
 
     @Test

@@ -1,0 +1,126 @@
+package dev.laambda.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The log_lines table: every app's log stream. Lines are written in batches (logs/AppLog), and each batch
+ * notifies the channel {@value #CHANNEL} with the ids of the apps it wrote for, so a tail on any server sharing
+ * the database wakes up (PostgreSQL LISTEN/NOTIFY).
+ */
+public final class LogLineRepository {
+
+    /** The NOTIFY channel; the payload is an app id. */
+    public static final String CHANNEL = "laambda_log_lines";
+    private static final String COLUMNS = "id, app_id, at, source, process, request_id, line";
+
+    private final Database database;
+
+    public LogLineRepository(Database database) {
+        this.database = database;
+    }
+
+    /** Stores the lines (their ids are ignored) in one transaction and notifies each app's tails. */
+    public void insert(Collection<LogLine> lines) {
+        if (lines.isEmpty()) {
+            return;
+        }
+        database.transaction(c -> {
+            Set<Long> apps = new TreeSet<>();
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO log_lines (app_id, at, source, process, "
+                    + "request_id, line) SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM apps WHERE id = ?)")) {
+                for (LogLine line : lines) {
+                    insert.setLong(1, line.appId());
+                    insert.setTimestamp(2, Timestamp.from(line.at()));
+                    insert.setString(3, line.source().id());
+                    insert.setString(4, line.process());
+                    insert.setString(5, line.requestId());
+                    insert.setString(6, line.line());
+                    insert.setLong(7, line.appId());
+                    insert.addBatch();
+                    apps.add(line.appId());
+                }
+                insert.executeBatch();
+            }
+            for (long app : apps) {
+                Jdbc.queryOne(c, "SELECT pg_notify(?, ?)", r -> 1, CHANNEL, Long.toString(app));
+            }
+            return null;
+        });
+    }
+
+    /** The newest {@code limit} lines that pass the filters, oldest first; after {@code afterId}: the oldest ones. */
+    public List<LogLine> find(LogQuery query) {
+        List<Object> params = new ArrayList<>();
+        StringBuilder where = new StringBuilder("WHERE app_id = ?");
+        params.add(query.appId());
+        query.process().ifPresent(process -> {
+            where.append(" AND process = ?");
+            params.add(process);
+        });
+        query.source().ifPresent(source -> {
+            where.append(" AND source = ?");
+            params.add(source.id());
+        });
+        query.since().ifPresent(since -> {
+            where.append(" AND at >= ?");
+            params.add(Timestamp.from(since));
+        });
+        query.requestId().ifPresent(requestId -> {
+            where.append(" AND request_id = ?");
+            params.add(requestId);
+        });
+        query.afterId().ifPresent(after -> {
+            where.append(" AND id > ?");
+            params.add(after);
+        });
+        params.add(query.limit());
+        String sql = query.afterId().isPresent()
+                ? "SELECT " + COLUMNS + " FROM log_lines " + where + " ORDER BY id LIMIT ?"
+                : "SELECT * FROM (SELECT " + COLUMNS + " FROM log_lines " + where + " ORDER BY id DESC LIMIT ?) newest "
+                        + "ORDER BY id";
+        return database.read(c -> Jdbc.query(c, sql, LogLineRepository::map, params.toArray()));
+    }
+
+    /** The id of the app's newest line, 0 when it has none: where a tail that asked for no backlog starts. */
+    public long newestId(long appId) {
+        return database.read(c -> Jdbc.queryOne(c, "SELECT coalesce(max(id), 0) FROM log_lines WHERE app_id = ?",
+                r -> r.getLong(1), appId).orElse(0L));
+    }
+
+    /** Deletes lines older than {@code before}, then each app's lines past its newest {@code maxPerApp}; how many. */
+    public int prune(Instant before, int maxPerApp) {
+        return database.transaction(c -> {
+            int removed = Jdbc.update(c, "DELETE FROM log_lines WHERE at < ?", Timestamp.from(before));
+            removed += Jdbc.update(c, "DELETE FROM log_lines l USING (SELECT app_id, (SELECT id FROM log_lines x "
+                    + "WHERE x.app_id = a.app_id ORDER BY id DESC OFFSET ? LIMIT 1) AS cut FROM (SELECT DISTINCT app_id "
+                    + "FROM log_lines) a) over WHERE l.app_id = over.app_id AND over.cut IS NOT NULL AND l.id <= over.cut",
+                    maxPerApp);
+            return removed;
+        });
+    }
+
+    private static LogLine map(ResultSet row) throws SQLException {
+        return new LogLine(row.getLong("id"), row.getLong("app_id"), Jdbc.instant(row, "at"),
+                LogLine.Source.valueOf(row.getString("source").toUpperCase(java.util.Locale.ROOT)),
+                row.getString("process"), row.getString("request_id"), row.getString("line"));
+    }
+
+    /** For the LISTEN side (logs/LogFeed): a connection of the pool, held for as long as it listens. */
+    public Connection listeningConnection() throws SQLException {
+        Connection connection = database.dataSource().getConnection();
+        try (var statement = connection.createStatement()) {
+            statement.execute("LISTEN " + CHANNEL);
+        }
+        return connection;
+    }
+}
