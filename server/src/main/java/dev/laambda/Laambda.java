@@ -79,9 +79,12 @@ public final class Laambda implements AutoCloseable {
     private final SshGitServer ssh;
     private final Accounts accounts;
     private final DataDirLock dataDirLock;
+    private final LogFeed logFeed;
 
-    private Laambda(List<AutoCloseable> parts, ApiServer api, SshGitServer ssh, Accounts accounts, DataDirLock dataDirLock) {
+    private Laambda(List<AutoCloseable> parts, ApiServer api, SshGitServer ssh, Accounts accounts, DataDirLock dataDirLock,
+                    LogFeed logFeed) {
         this.parts = parts;
+        this.logFeed = logFeed;
         this.dataDirLock = dataDirLock;
         this.api = api;
         this.ssh = ssh;
@@ -289,7 +292,7 @@ public final class Laambda implements AutoCloseable {
                     () -> ApiServer.start(config.httpHost(), config.httpPort(), routes, accounts, json));
             parts.add(0, api);
 
-            Laambda server = new Laambda(parts, api, ssh, accounts, dataDirLock);
+            Laambda server = new Laambda(parts, api, ssh, accounts, dataDirLock, logFeed);
             accounts.bootstrapAdmin(config.adminEmail()).ifPresent(admin -> console.println(
                     "Created the first admin, " + admin.user().email() + ". Their API token (shown once, keep it safe):\n\n    "
                             + admin.token().secret() + "\n\nLog in with: laambda login --server http://localhost:"
@@ -345,6 +348,11 @@ public final class Laambda implements AutoCloseable {
 
     public Accounts accounts() {
         return accounts;
+    }
+
+    /** How many log tails (…/logs/stream) are open on this server now. */
+    public int openLogTails() {
+        return logFeed.tails();
     }
 
     @Override

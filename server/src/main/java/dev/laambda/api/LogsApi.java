@@ -70,6 +70,10 @@ final class LogsApi {
     void stream(Context ctx) {
         LogQuery query = query(ctx, apps.get(Caller.of(ctx), ctx.pathParam("app")));
         Optional<Long> lastEventId = lastEventId(ctx);
+        if (!Optional.ofNullable(ctx.header("Accept")).orElse("").contains("text/event-stream")) {
+            throw LaambdaException.invalid("event_stream_required", "This is a Server-Sent Events stream: send "
+                    + "Accept: text/event-stream (as EventSource and `laambda logs --tail` do), or GET …/logs for lines.");
+        }
         new SseHandler(client -> {
             client.keepAlive();
             StreamedTail tail = new StreamedTail(client, query, lastEventId);

@@ -57,6 +57,15 @@ public final class TestServer implements RunningServer, AutoCloseable {
         }
     }
 
+    /** A second server on this one's database (its own data directory), as behind one load balancer. */
+    public TestServer another(Map<String, String> extraEnv) {
+        try {
+            return start(Files.createTempDirectory("laambda-test-data"), databaseUrl, adminToken, extraEnv);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Stops this server and starts another on the same database and data directory, with {@code extraEnv}. */
     public TestServer restart(Map<String, String> extraEnv) {
         close();

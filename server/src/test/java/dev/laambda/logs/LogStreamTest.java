@@ -1,0 +1,255 @@
+package dev.laambda.logs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.laambda.ServerConfig;
+import dev.laambda.testing.TestApi;
+import dev.laambda.testing.TestApp;
+import dev.laambda.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An app's one log stream, as `laambda logs` reads it: function output, router, release and build lines in
+ * Heroku's format, filtered before the count, and tailed as Server-Sent Events that resume where they left off
+ * and see what another server on the same database wrote.
+ */
+class LogStreamTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String MASTER_KEY = Base64.getEncoder().encodeToString(new byte[32]);
+    private static TestServer server;
+
+    @BeforeAll
+    static void pushTheApp() {
+        server = TestServer.startOnHost(Map.of(ServerConfig.MASTER_KEY, MASTER_KEY));
+        TestApp app = TestApp.create(server, "diary", Map.of("app.py", """
+                def handler(event, context):
+                    print("hello", (event.get("queryStringParameters") or {}).get("name", event.get("name")))
+                    return {"statusCode": 200, "body": "ok"}
+                """, "requirements.txt", "", "Procfile", "web: app.handler\n"));
+        app.pushAccepted();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void theStreamHoldsFunctionOutputRouterReleaseAndBuildLinesInHerokusFormat() throws Exception {
+        curl("/hello?name=ann");
+
+        List<JsonNode> lines = await("/api/v1/apps/diary/logs?n=1000", all -> has(all, "app", "web", "hello ann")
+                && has(all, "laambda", "router", "at=info method=GET path=\"/hello\""));
+
+        assertTrue(has(lines, "laambda", "build", "-----> Python app detected"), texts(lines));
+        assertTrue(has(lines, "laambda", "api", "Release v2 created by admin@localhost (Deploy "), texts(lines));
+        assertTrue(has(lines, "app", "web", "START RequestId: "), texts(lines));
+        assertTrue(has(lines, "app", "web", "REPORT RequestId: "), texts(lines));
+        JsonNode router = lines.stream().filter(l -> l.get("process").asText().equals("router")).reduce((a, b) -> b)
+                .orElseThrow();
+        assertTrue(router.get("line").asText().matches("at=info method=GET path=\"/hello\" host=diary\\.localhost "
+                + "request_id=[0-9a-f-]{36} status=200 duration=\\d+ms"), router.toString());
+        JsonNode hello = lines.stream().filter(l -> l.get("line").asText().equals("hello ann")).findFirst().orElseThrow();
+        assertTrue(hello.get("text").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}\\+00:00 "
+                + "app\\[web]: hello ann"), hello.get("text").asText());
+    }
+
+    @Test
+    void filtersApplyBeforeTheCount() throws Exception {
+        invoke("{\"name\":\"bob\"}");
+        await("/api/v1/apps/diary/logs?n=1000", all -> has(all, "app", "web", "hello bob"));
+        List<JsonNode> lastOfFunction = list("/api/v1/apps/diary/logs?n=1&source=app&entry=web");
+        String requestId = lastOfFunction.get(0).get("request_id").asText();
+
+        List<JsonNode> invocation = list("/api/v1/apps/diary/logs?n=100&request_id=" + requestId);
+
+        assertEquals(1, lastOfFunction.size());
+        assertTrue(invocation.get(0).get("line").asText().startsWith("START RequestId: " + requestId), texts(invocation));
+        assertTrue(has(invocation, "app", "web", "hello bob"), texts(invocation));
+        assertTrue(invocation.get(invocation.size() - 1).get("line").asText().startsWith("REPORT"), texts(invocation));
+        assertTrue(list("/api/v1/apps/diary/logs?n=5&source=laambda&since=1h").stream()
+                .allMatch(l -> l.get("source").asText().equals("laambda")));
+    }
+
+    @Test
+    void badFiltersAndCallersWithoutAccessGetOneLineAndNothingStreamed() {
+        TestApi admin = server.admin();
+        assertEquals("invalid_lines", admin.get("/api/v1/apps/diary/logs?n=0").errorCode());
+        assertEquals("invalid_lines", admin.get("/api/v1/apps/diary/logs?n=100001").errorCode());
+        assertEquals("invalid_since", admin.get("/api/v1/apps/diary/logs?since=yesterday").errorCode());
+        assertEquals("invalid_source", admin.get("/api/v1/apps/diary/logs?source=kernel").errorCode());
+        assertEquals(404, admin.get("/api/v1/apps/nope/logs").status());
+        TestApi.Response stranger = server.newUser("stranger@example.com").get("/api/v1/apps/diary/logs/stream");
+        assertTrue(stranger.status() == 403 || stranger.status() == 404, stranger.body());
+        assertTrue(stranger.body().startsWith("{"), "a JSON error, not a stream: " + stranger.body());
+        assertEquals("invalid_last_event_id", admin.get("/api/v1/apps/diary/logs/stream?last_event_id=abc").errorCode());
+        assertEquals("event_stream_required", admin.get("/api/v1/apps/diary/logs/stream").errorCode());
+    }
+
+    @Test
+    void aTailStartedBeforeAnInvocationShowsItsOutputAndResumesAfterTheLastEventIdItSaw() throws Exception {
+        String word = "w" + System.nanoTime();
+        try (Tail tail = Tail.open(server, "/api/v1/apps/diary/logs/stream?n=1", null)) {
+            invoke("{\"name\":\"" + word + "\"}");
+            JsonNode seen = tail.next(line -> line.get("line").asText().equals("hello " + word));
+            long id = seen.get("id").asLong();
+
+            try (Tail resumed = Tail.open(server, "/api/v1/apps/diary/logs/stream", Long.toString(id))) {
+                invoke("{\"name\":\"again\"}");
+                JsonNode first = resumed.next(line -> true);
+                assertEquals(id + 1, first.get("id").asLong(), "the resumed stream starts right after the last one seen");
+            }
+        }
+    }
+
+    @Test
+    void aTailWhoseClientWentAwayIsDropped() throws Exception {
+        int before = server.laambda().openLogTails();
+        Tail tail = Tail.open(server, "/api/v1/apps/diary/logs/stream?n=1", null);
+        tail.next(line -> true);
+        assertEquals(before + 1, server.laambda().openLogTails());
+
+        tail.close();
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (server.laambda().openLogTails() > before && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertEquals(before, server.laambda().openLogTails(), "the server let go of the tail (its heartbeat failed)");
+    }
+
+    @Test
+    void aTailOnOneServerSeesWhatHappenedThroughAnotherOnTheSameDatabase() throws Exception {
+        try (TestServer other = server.another(Map.of(ServerConfig.MASTER_KEY, MASTER_KEY,
+                ServerConfig.BUILDER, "local", ServerConfig.INSTANCES, "process"));
+             Tail tail = Tail.open(server, "/api/v1/apps/diary/logs/stream?n=1&source=laambda", null)) {
+            // (Artifacts are not shared between servers yet: a change that needs none.)
+            other.newUser("carol@example.com");
+            assertEquals(201, other.admin().post("/api/v1/apps/diary/collaborators",
+                    "{\"email\":\"carol@example.com\"}").status());
+
+            JsonNode added = tail.next(line -> line.get("line").asText().startsWith("carol@example.com added"));
+
+            assertEquals("api", added.get("process").asText());
+        }
+    }
+
+    private static boolean has(List<JsonNode> lines, String source, String process, String prefix) {
+        return lines.stream().anyMatch(l -> l.get("source").asText().equals(source)
+                && l.get("process").asText().equals(process) && l.get("line").asText().startsWith(prefix));
+    }
+
+    private static String texts(List<JsonNode> lines) {
+        return String.join("\n", lines.stream().map(l -> l.get("text").asText()).toList());
+    }
+
+    private static List<JsonNode> list(String path) {
+        TestApi.Response response = server.admin().get(path);
+        assertEquals(200, response.status(), response.body());
+        List<JsonNode> lines = new ArrayList<>();
+        response.json().forEach(lines::add);
+        return lines;
+    }
+
+    /** Lines are stored a moment after they happen: asks until {@code ready} holds (at most 10 s). */
+    private static List<JsonNode> await(String path, Predicate<List<JsonNode>> ready) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<JsonNode> lines = list(path);
+        while (!ready.test(lines) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            lines = list(path);
+        }
+        assertTrue(ready.test(lines), texts(lines));
+        return lines;
+    }
+
+    private static void invoke(String event) {
+        assertEquals(200, server.admin().post("/api/v1/apps/diary/functions/web/invoke", event).status());
+    }
+
+    private static void curl(String path) throws Exception {
+        Process curl = new ProcessBuilder("curl", "-s", "-H", "Host: diary.localhost", server.url() + path)
+                .redirectErrorStream(true).start();
+        assertTrue(curl.waitFor(30, TimeUnit.SECONDS));
+    }
+
+    /** A client of …/logs/stream reading its events in the background. */
+    private static final class Tail implements AutoCloseable {
+
+        private final InputStream body;
+        private final BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
+
+        private Tail(InputStream body) {
+            this.body = body;
+            Thread reader = new Thread(this::read, "test-tail");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        static Tail open(TestServer server, String path, String lastEventId) throws Exception {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path))
+                    .header("Authorization", "Bearer " + server.adminToken()).header("Accept", "text/event-stream").GET();
+            if (lastEventId != null) {
+                request.header("Last-Event-ID", lastEventId);
+            }
+            HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request.build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, response.statusCode());
+            assertEquals("text/event-stream", response.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+            return new Tail(response.body());
+        }
+
+        /** The next event that passes {@code wanted}, skipping others; fails after 10 s. */
+        JsonNode next(Predicate<JsonNode> wanted) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < deadline) {
+                JsonNode event = events.poll(100, TimeUnit.MILLISECONDS);
+                if (event != null && wanted.test(event)) {
+                    return event;
+                }
+            }
+            throw new AssertionError("no such line within 10 s");
+        }
+
+        private void read() {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    if (line.startsWith("data: ")) {
+                        events.add(JSON.readTree(line.substring(6)));
+                    }
+                }
+            } catch (Exception e) {
+                // Closed by the test.
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            body.close();
+        }
+    }
+}
