@@ -134,6 +134,70 @@ final class ApiClient {
         return new Invocation(response.body(), response.headers().firstValue("X-Amz-Function-Error").orElse(null), log);
     }
 
+    /** One Server-Sent Event: its id (empty when it had none) and its data. */
+    record ServerEvent(String id, String data) {
+    }
+
+    /**
+     * Follows a Server-Sent Events stream, handing each event to {@code events} as it arrives, until the server
+     * ends it. {@code lastEventId} resumes after that event. Refusals (4xx/5xx) throw as every other call's do;
+     * a connection that breaks throws {@link StreamBroken}, after which the caller may resume.
+     */
+    void stream(String path, String lastEventId, java.util.function.Consumer<ServerEvent> events) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server + API + path))
+                .header("Accept", "text/event-stream")
+                .header("User-Agent", "laambda-cli/" + LaambdaCli.version())
+                .header("Authorization", "Bearer " + token).GET();
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        HttpResponse<java.io.InputStream> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new StreamBroken("Cannot reach the Laambda server at " + server + ": " + reason(e) + ".");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("Interrupted while waiting for the Laambda server at " + server + ".");
+        }
+        if (response.statusCode() >= 300) {
+            try (java.io.InputStream body = response.body()) {
+                throw error(response.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new StreamBroken("The Laambda server at " + server + " went away: " + reason(e) + ".");
+            }
+        }
+        try (java.io.BufferedReader lines = new java.io.BufferedReader(
+                new java.io.InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            String id = "";
+            StringBuilder data = new StringBuilder();
+            String line;
+            while ((line = lines.readLine()) != null) {
+                if (line.isEmpty()) {
+                    if (!data.isEmpty()) {
+                        events.accept(new ServerEvent(id, data.toString()));
+                    }
+                    id = "";
+                    data.setLength(0);
+                } else if (line.startsWith("id:")) {
+                    id = line.substring(3).strip();
+                } else if (line.startsWith("data:")) {
+                    data.append(data.isEmpty() ? "" : "\n").append(line.substring(5).stripLeading());
+                }
+            }
+        } catch (IOException e) {
+            throw new StreamBroken("The connection to the Laambda server at " + server + " broke: " + reason(e) + ".");
+        }
+        throw new StreamBroken("The Laambda server at " + server + " ended the stream.");
+    }
+
+    /** A stream that ended or broke without the server refusing it: it may be resumed. */
+    static final class StreamBroken extends CliException {
+        StreamBroken(String message) {
+            super(message);
+        }
+    }
+
     private JsonNode send(String method, String path, Object body) {
         HttpRequest request = request(method, path, body);
         HttpResponse<String> response;
