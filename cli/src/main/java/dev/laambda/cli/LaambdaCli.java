@@ -82,6 +82,7 @@ public final class LaambdaCli implements Callable<Integer> {
         commands.addAll(ResourceCommands.all(context));
         commands.addAll(BuildsCommands.all(context));
         commands.add(new InvokeCommand(context));
+        commands.add(new MetricsCommand(context));
         commands.addAll(KeysCommands.all(context));
         commands.addAll(TokensCommands.all(context));
         commands.forEach(cli::addSubcommand);
