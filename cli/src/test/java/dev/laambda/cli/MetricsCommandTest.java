@@ -12,7 +12,7 @@ class MetricsCommandTest {
 
     @Test
     void aSparklineScalesToItsMaximumAndShowsAnyNonZeroValueAboveTheFloor() {
-        assertEquals("▁▂▄▆█", Sparkline.of(List.of(0.0, 1.0, 2.0, 3.0, 4.0)));
+        assertEquals("▁▃▅▆█", Sparkline.of(List.of(0.0, 1.0, 2.0, 3.0, 4.0)));
         assertEquals("▁▂█", Sparkline.of(List.of(0.0, 0.01, 100.0)), "a tiny value is not drawn as zero");
         assertEquals("▁▁▁", Sparkline.of(List.of(0.0, 0.0, 0.0)), "all zero: the floor, not an error");
         assertEquals("█ █", Sparkline.of(Arrays.asList(5.0, null, 5.0)), "a minute without a value is a space");
@@ -39,13 +39,13 @@ class MetricsCommandTest {
                 "",
                 "web (demo-web)",
                 "SERIES            PER MINUTE  TOTAL",
-                "invocations       ▄▁█▁▁       6",
+                "invocations       ▅▁█▁▁       6",
                 "errors            ▁▁█▁▁       1",
                 "throttles         ▁▁█▁▁       2",
                 "duration p50      █ ▂         2.0 ms",
-                "duration p99      █ ▂         40.0 ms",
+                "duration p99      █ ▃         40.0 ms",
                 "cold starts       █▁▁▁▁       1",
-                "peak concurrency  ▄▁█▁▁       2",
+                "peak concurrency  ▅▁█▁▁       2",
                 "Timeouts: 1  Duration max: 41.5 ms  Billed: 0.000125 GB-s"), printed);
     }
 
