@@ -170,6 +170,22 @@ class FunctionMetricsTest {
         }
     }
 
+    @Test
+    void withoutATokenSettingTheServerHasNoMetricsRoute() throws Exception {
+        try (TestServer plain = TestServer.startOnHost(Map.of())) {
+            for (String authorization : new String[] {null, "Bearer " + METRICS_TOKEN, "Bearer " + plain.adminToken()}) {
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(plain.url() + "/metrics")).GET();
+                if (authorization != null) {
+                    request.header("Authorization", authorization);
+                }
+                HttpResponse<String> answer = HttpClient.newHttpClient().send(request.build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(404, answer.statusCode(), answer.body());
+                assertEquals("{\"error\":\"No such route: GET /metrics\",\"code\":\"not_found\"}", answer.body());
+            }
+        }
+    }
+
     private static void assertTotals(JsonNode function, long invocations, long errors, long throttles, long timeouts,
                                      long coldStarts) {
         JsonNode totals = function.get("totals");
