@@ -7,6 +7,13 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.laambda.account.Accounts;
 import dev.laambda.account.SshKeys;
 import dev.laambda.api.ApiServer;
+import dev.laambda.api.MetricsApi;
+import dev.laambda.api.PrometheusApi;
+import dev.laambda.metrics.FunctionMetrics;
+import dev.laambda.metrics.MetricsFlusher;
+import dev.laambda.metrics.PrometheusMetrics;
+import dev.laambda.store.App;
+import dev.laambda.store.FunctionMetricsRepository;
 import dev.laambda.api.Routes;
 import dev.laambda.build.ArtifactPacker;
 import dev.laambda.build.BuildCache;
@@ -63,6 +70,7 @@ import dev.laambda.store.UserRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -232,9 +240,15 @@ public final class Laambda implements AutoCloseable {
                     log.warn("event=leftover_containers_removed count={}", removed);
                 }
             });
+            // Metrics: counted in memory by the platform, flushed to PostgreSQL in the background (closed after the platform).
+            FunctionMetrics functionMetrics = new FunctionMetrics(Clock.systemUTC());
+            FunctionMetricsRepository metricsStore = new FunctionMetricsRepository(database);
+            MetricsFlusher metricsFlusher = new MetricsFlusher(functionMetrics, metricsStore, Clock.systemUTC())
+                    .start(MetricsFlusher.EVERY);
+            parts.add(0, metricsFlusher);
             LocalPlatform platform = new LocalPlatform(new ArtifactUnpacker(artifactStore, config.unpackedDir()),
                     instances(config, isolation, docker.engine(), sandboxes.functions()), config.functionConcurrency(),
-                    new InstanceMemory(config.instanceMemory() >> 20), config.idleTimeout());
+                    new InstanceMemory(config.instanceMemory() >> 20), config.idleTimeout(), functionMetrics);
             parts.add(0, platform);
             AwsLambdaPlatform awsPlatform = new AwsLambdaPlatform(aws, artifactStore, config.functionUrlAuth(),
                     config.awsEndpoint().map(Object::toString).orElse("AWS"));
@@ -286,10 +300,18 @@ public final class Laambda implements AutoCloseable {
                     config.repoLimit())));
             parts.add(0, ssh);
 
-            Routes routes = new Routes(accounts, sshKeys, apps, releases, builds, invoker, platforms, deployer, logLines, logFeed, appLog, config.gitHost(), ssh.port(), json,
-                    VERSION);
+            PrometheusMetrics prometheus = new PrometheusMetrics(functionMetrics,
+                    appId -> appRepository.findById(appId).map(App::name));
+            parts.add(0, prometheus);
+            prometheus.gauge("laambda.builds.running", "Builds running now (every server of the database)", builds::running);
+            prometheus.gauge("laambda.instances", "Local function instances", () -> platform.instances(false), "state", "warm");
+            prometheus.gauge("laambda.instances", "Local function instances", () -> platform.instances(true), "state", "busy");
+            MetricsApi metricsApi = new MetricsApi(apps, releases, metricsFlusher, metricsStore, aws, Clock.systemUTC());
+            Routes routes = new Routes(accounts, sshKeys, apps, releases, builds, invoker, platforms, deployer, logLines, logFeed,
+                    appLog, metricsApi, new PrometheusApi(prometheus, config.metricsToken()), config.gitHost(), ssh.port(),
+                    json, VERSION);
             ApiServer api = listen(ServerConfig.HTTP_PORT, config.httpPort(),
-                    () -> ApiServer.start(config.httpHost(), config.httpPort(), routes, accounts, json));
+                    () -> ApiServer.start(config.httpHost(), config.httpPort(), routes, accounts, json, prometheus));
             parts.add(0, api);
 
             Laambda server = new Laambda(parts, api, ssh, accounts, dataDirLock, logFeed);

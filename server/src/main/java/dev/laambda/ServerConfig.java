@@ -51,7 +51,8 @@ public record ServerConfig(
         FunctionUrlAuth functionUrlAuth,
         Optional<KmsKey> kmsKey,
         PlatformKind platform,
-        Duration logRetention) {
+        Duration logRetention,
+        Optional<String> metricsToken) {
 
     public static final String DATA = "LAAMBDA_DATA";
     public static final String HTTP_HOST = "LAAMBDA_HTTP_HOST";
@@ -98,6 +99,8 @@ public record ServerConfig(
     public static final String FUNCTION_URL_AUTH = "LAAMBDA_AWS_FUNCTION_URL_AUTH";
     /** The KMS key that seals each new release's config by envelope encryption; unset: the master key does. */
     public static final String KMS_KEY_ID = "LAAMBDA_KMS_KEY_ID";
+    /** The bearer token GET /metrics (Prometheus) asks for; unset: /metrics answers 404. */
+    public static final String METRICS_TOKEN = "LAAMBDA_METRICS_TOKEN";
     /** The region of that key's KMS: else the region its ARN names, else LAAMBDA_DEFAULT_REGION. */
     public static final String KMS_REGION = "LAAMBDA_KMS_REGION";
     /** Where new apps' functions run when apps:create names no platform: local or aws. */
@@ -206,6 +209,10 @@ public record ServerConfig(
             problems.add(PLATFORM + " must be local or aws (got '" + env.get(PLATFORM) + "')");
             return PlatformKind.LOCAL;
         });
+        Optional<String> metricsToken = nonBlank(env.get(METRICS_TOKEN)).map(String::strip);
+        if (metricsToken.isPresent() && metricsToken.get().length() < 16) {
+            problems.add(METRICS_TOKEN + " must be at least 16 characters (a random secret, like openssl rand -hex 16)");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Invalid server settings: " + String.join("; ", problems));
         }
@@ -213,7 +220,7 @@ public record ServerConfig(
                 buildpacksDir, order, new BuildLimits(buildTimeout, buildDisk), concurrency, idleTimeout, builder, instances,
                 dockerHost, egress.orElse(Egress.INTERNET), buildEgress.orElse(Egress.INTERNET), buildAllowed, netfilterImage,
                 Map.copyOf(images), instanceMemory, runtimeRelay, repoLimit, awsEndpoint, functionUrlAuth,
-                kmsKey, platform, logRetention);
+                kmsKey, platform, logRetention, metricsToken);
     }
 
     /** LAAMBDA_KMS_KEY_ID with its region: LAAMBDA_KMS_REGION, else the key ARN's, else the server's default. */

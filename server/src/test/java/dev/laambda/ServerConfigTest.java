@@ -35,6 +35,17 @@ class ServerConfigTest {
     }
 
     @Test
+    void theMetricsTokenIsUnsetByDefaultAndASecretOfAtLeast16Characters() {
+        assertTrue(ServerConfig.fromEnvironment(Map.of("HOME", "/h")).metricsToken().isEmpty());
+        assertEquals("0123456789abcdef", ServerConfig.fromEnvironment(Map.of("HOME", "/h", ServerConfig.METRICS_TOKEN,
+                " 0123456789abcdef ")).metricsToken().orElseThrow());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.fromEnvironment(Map.of("HOME", "/h", ServerConfig.METRICS_TOKEN, "short")));
+        assertTrue(e.getMessage().contains("LAAMBDA_METRICS_TOKEN must be at least 16 characters"), e.getMessage());
+        assertTrue(!e.getMessage().contains("short"), "the message never repeats the secret: " + e.getMessage());
+    }
+
+    @Test
     void theRepositoryLimitIsASizeAndDefaultsToOneGigabyte() {
         assertEquals(1L << 30, ServerConfig.fromEnvironment(Map.of("HOME", "/h")).repoLimit());
         assertEquals(200L << 20, ServerConfig.fromEnvironment(Map.of("HOME", "/h", ServerConfig.REPO_LIMIT, "200m"))

@@ -83,6 +83,7 @@ public final class LaambdaCli implements Callable<Integer> {
         commands.addAll(BuildsCommands.all(context));
         commands.add(new InvokeCommand(context));
         commands.add(new LogsCommand(context));
+        commands.add(new MetricsCommand(context));
         commands.addAll(KeysCommands.all(context));
         commands.addAll(TokensCommands.all(context));
         commands.forEach(cli::addSubcommand);

@@ -3,6 +3,7 @@ package dev.laambda.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.laambda.LaambdaException;
 import dev.laambda.account.Accounts;
+import dev.laambda.metrics.PrometheusMetrics;
 import dev.laambda.release.Invoker;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -29,7 +30,8 @@ public final class ApiServer implements AutoCloseable {
         this.javalin = javalin;
     }
 
-    public static ApiServer start(String host, int port, Routes routes, Accounts accounts, ObjectMapper json) {
+    public static ApiServer start(String host, int port, Routes routes, Accounts accounts, ObjectMapper json,
+                                  PrometheusMetrics metrics) {
         Javalin javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -37,6 +39,9 @@ public final class ApiServer implements AutoCloseable {
             // Lambda's RequestTooLargeException (and its connection stays usable) rather than a cut connection.
             config.http.maxRequestSize = MAX_REQUEST_BYTES;
             config.jsonMapper(new io.javalin.json.JavalinJackson(json, false));
+            // Every answered request counts in /metrics by its route template, so paths never make new series.
+            config.requestLogger.http((ctx, ms) -> metrics.httpRequest(ctx.method().name(), routeOf(ctx),
+                    ctx.statusCode(), java.time.Duration.ofNanos((long) (ms * 1_000_000))));
             // Requests Jetty refuses before routing (a %00 in the path, say) get the JSON error too.
             config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors(json)));
             // A body declared too large is refused before anything reads it (or asks for a token).
@@ -88,6 +93,15 @@ public final class ApiServer implements AutoCloseable {
         });
         javalin.start(host, port);
         return new ApiServer(javalin);
+    }
+
+    /** The route template a request matched; "gateway" for an app's own site, "unmatched" for no route. */
+    private static String routeOf(Context ctx) {
+        if ("gateway".equals(ctx.attribute(ANSWERED))) {
+            return "gateway";
+        }
+        io.javalin.router.Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
+        return endpoint == null ? "unmatched" : endpoint.path;
     }
 
     /** Lambda's RequestTooLargeException on the AWS Invoke API; ours elsewhere. */

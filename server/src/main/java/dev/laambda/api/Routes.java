@@ -32,7 +32,8 @@ public final class Routes {
 
     public Routes(Accounts accounts, SshKeys sshKeys, Apps apps, Releases releases, BuildRepository builds,
                   Invoker invoker, Platforms platforms, Deployer deployer, LogLineRepository logLines, LogFeed logFeed,
-                  AppLog appLog, Optional<String> gitHost, int sshPort, ObjectMapper json, String version) {
+                  AppLog appLog, MetricsApi metrics, PrometheusApi prometheus, Optional<String> gitHost, int sshPort,
+                  ObjectMapper json, String version) {
         FunctionsApi functions = new FunctionsApi(apps, invoker, releases, platforms, json);
         AwsInvokeApi awsInvoke = new AwsInvokeApi(apps, functions);
         this.gateway = new GatewayApi(invoker, appLog);
@@ -49,6 +50,8 @@ public final class Routes {
 
         add(HandlerType.GET, "/healthz", "Liveness check", "meta", false, null, 200,
                 ctx -> ctx.json(Map.of("status", "ok")));
+        add(HandlerType.GET, PrometheusApi.PATH, "Prometheus scrape, text format (Authorization: Bearer "
+                + "LAAMBDA_METRICS_TOKEN; 404 when that is unset)", "meta", false, null, 200, prometheus::scrape);
         add(HandlerType.GET, API + "/openapi.json", "This OpenAPI document", "meta", true, null, 200,
                 this::serveOpenApi);
 
@@ -123,6 +126,11 @@ public final class Routes {
                 "AWS Lambda's Invoke operation for AWS SDKs and the AWS CLI (function APP-ENTRY or its ARN; "
                         + "access key id = a Laambda token)", "functions", true, Map.of("type", "object"), 200,
                 awsInvoke::invoke);
+
+        add(HandlerType.GET, API + "/apps/{app}/metrics",
+                "Per function per minute: invocations, errors, throttles, timeouts, cold starts, duration percentiles, "
+                        + "peak concurrency, billed GB-s (query entry, since: 10m, 1h … 24h, default 1h)", "metrics", true,
+                null, 200, metrics::metrics);
 
         add(HandlerType.GET, API + "/apps/{app}/releases", "Releases, newest first (query limit, before)", "releases", true,
                 null, 200, releasesApi::list);

@@ -41,6 +41,10 @@ public final class AppRepository {
         });
     }
 
+    public Optional<App> findById(long appId) {
+        return database.read(c -> Jdbc.queryOne(c, SELECT + "WHERE a.id = ?", AppRepository::map, appId));
+    }
+
     public Optional<App> findByName(String name) {
         return database.read(c -> Jdbc.queryOne(c, SELECT + "WHERE a.name = ?", AppRepository::map, name));
     }

@@ -40,6 +40,12 @@ public final class BuildRepository {
                         + "log = log || E'\\n!     The server stopped during this build.\\n' WHERE status = 'running'"));
     }
 
+    /** Builds running now on every server of this database. */
+    public int running() {
+        return database.read(c -> Jdbc.queryOne(c, "SELECT count(*) AS running FROM builds WHERE status = 'running'",
+                row -> row.getInt("running")).orElse(0));
+    }
+
     public List<Build> list(long appId, int limit) {
         return database.transaction(c -> Jdbc.query(c,
                 "SELECT " + COLUMNS + " FROM builds WHERE app_id = ? ORDER BY id DESC LIMIT ?",

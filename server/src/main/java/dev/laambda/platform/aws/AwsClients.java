@@ -9,6 +9,7 @@ import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -71,6 +72,10 @@ public final class AwsClients implements AutoCloseable {
 
     public CloudWatchLogsClient logs(String region) {
         return client("logs", region, CloudWatchLogsClient.class, CloudWatchLogsClient::builder);
+    }
+
+    public CloudWatchClient cloudWatch(String region) {
+        return client("monitoring", region, CloudWatchClient.class, CloudWatchClient::builder);
     }
 
     private <C extends SdkClient, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>>

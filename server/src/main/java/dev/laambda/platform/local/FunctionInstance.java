@@ -46,6 +46,7 @@ final class FunctionInstance implements AutoCloseable {
     private boolean initReported;
     private volatile long lastUsedNanos = System.nanoTime();
     private volatile long linesRead;
+    private volatile boolean stoppedAtTimeout;
 
     private FunctionInstance(FunctionSpec spec, RuntimeApiServer api, InstanceMemory.Hold memory) {
         this.spec = spec;
@@ -134,6 +135,7 @@ final class FunctionInstance implements AutoCloseable {
                     ? new InvokeResult(failure.body(), "Unhandled", "", "")
                     : new InvokeResult(((InvocationResult.Success) outcome).payload(), null, "", "");
         } catch (TimeoutException e) {
+            stoppedAtTimeout = true;
             close();
             timedOut = String.format(Locale.ROOT, "%s %s Task timed out after %d.00 seconds", Instant.now(), requestId,
                     spec.timeoutS());
@@ -172,6 +174,11 @@ final class FunctionInstance implements AutoCloseable {
         lastUsedNanos = System.nanoTime();
         return new InvokeResult(result.payload(), result.functionError(), invocationLog.toString(),
                 String.valueOf(spec.releaseVersion()));
+    }
+
+    /** The last invocation ran past the function's timeout (the instance was stopped then). */
+    boolean timedOut() {
+        return stoppedAtTimeout;
     }
 
     boolean alive() {

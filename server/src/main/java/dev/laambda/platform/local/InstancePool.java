@@ -1,6 +1,7 @@
 package dev.laambda.platform.local;
 
 import dev.laambda.LaambdaException;
+import dev.laambda.metrics.FunctionMetrics;
 import dev.laambda.platform.FunctionSpec;
 import dev.laambda.platform.InvokeResult;
 
@@ -27,12 +28,15 @@ final class InstancePool implements AutoCloseable {
     private final int concurrency;
     private final Semaphore slots;
     private final Duration queueWait;
+    private final FunctionMetrics metrics;
     private final Deque<FunctionInstance> idle = new ArrayDeque<>();
     private boolean retired;
     private int busy;
 
-    InstancePool(FunctionSpec spec, Supplier<FunctionInstance> starter, int concurrency, Duration queueWait) {
+    InstancePool(FunctionSpec spec, Supplier<FunctionInstance> starter, int concurrency, Duration queueWait,
+                 FunctionMetrics metrics) {
         this.spec = spec;
+        this.metrics = metrics;
         this.starter = starter;
         this.concurrency = concurrency;
         this.slots = new Semaphore(concurrency, true);
@@ -40,6 +44,18 @@ final class InstancePool implements AutoCloseable {
     }
 
     InvokeResult invoke(byte[] payload, Optional<String> clientContext) {
+        try {
+            return admitted(payload, clientContext);
+        } catch (LaambdaException e) {
+            // Every 429 of the local platform is thrown below: reserved concurrency 0, the limit, instance memory.
+            if (e.kind() == LaambdaException.Kind.TOO_MANY_REQUESTS) {
+                metrics.throttled(spec);
+            }
+            throw e;
+        }
+    }
+
+    private InvokeResult admitted(byte[] payload, Optional<String> clientContext) {
         if (spec.reservedConcurrency().orElse(1) == 0) {
             throw new LaambdaException(LaambdaException.Kind.TOO_MANY_REQUESTS, "TooManyRequestsException",
                     "Rate Exceeded: " + spec.functionName() + " has a reserved concurrency of 0, so it takes no "
@@ -57,19 +73,28 @@ final class InstancePool implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         FunctionInstance instance = null;
+        int busyNow;
         synchronized (this) {
-            busy++;
+            busyNow = ++busy;
         }
+        metrics.busy(spec, busyNow);
         try {
             instance = takeIdle();
-            if (instance == null) {
+            boolean coldStart = instance == null;
+            if (coldStart) {
                 instance = starter.get();
             }
-            return instance.invoke(payload, clientContext);
+            long start = System.nanoTime();
+            InvokeResult result = instance.invoke(payload, clientContext);
+            metrics.invoked(spec, new FunctionMetrics.Outcome(System.nanoTime() - start, coldStart, result.failed(),
+                    instance.timedOut()));
+            return result;
         } finally {
             synchronized (this) {
-                busy--;
+                busyNow = busy--;
             }
+            // Also at the end, so an invocation that runs into the next minute counts in that minute's peak.
+            metrics.busy(spec, busyNow);
             if (instance != null) {
                 giveBack(instance);
             }

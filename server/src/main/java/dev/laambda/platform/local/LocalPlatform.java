@@ -3,6 +3,7 @@ package dev.laambda.platform.local;
 import dev.laambda.OutputLimits;
 import dev.laambda.LaambdaException;
 import dev.laambda.ServerConfig;
+import dev.laambda.metrics.FunctionMetrics;
 import dev.laambda.platform.FunctionLogLine;
 import dev.laambda.platform.FunctionLogs;
 import dev.laambda.platform.FunctionPlatform;
@@ -40,6 +41,7 @@ public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
     private final int concurrency;
     private final InstanceMemory memory;
     private final Duration queueWait;
+    private final FunctionMetrics metrics;
     private final Map<String, InstancePool> pools = new ConcurrentHashMap<>();
     /** Per function, the oldest release that may still start instances: what the last rollout's finish left. */
     private final Map<String, Integer> oldestLive = new ConcurrentHashMap<>();
@@ -53,10 +55,11 @@ public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
 
     /**
      * {@code concurrency}: instances one function may run at once, unless it reserves fewer; {@code memory}: what
-     * all instances together may take.
+     * all instances together may take; {@code metrics}: where every pool records its invocations and refusals.
      */
     public LocalPlatform(ArtifactUnpacker unpacker, InstanceLauncher launcher, int concurrency, InstanceMemory memory,
-                         Duration idleTimeout) {
+                         Duration idleTimeout, FunctionMetrics metrics) {
+        this.metrics = metrics;
         this.unpacker = unpacker;
         this.launcher = launcher;
         this.concurrency = concurrency;
@@ -165,6 +168,11 @@ public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
         });
     }
 
+    /** Instances of every function here: idle (warm) and running an invocation (busy), for /metrics. */
+    public int instances(boolean busy) {
+        return pools.values().stream().mapToInt(pool -> busy ? pool.busyCount() : pool.idleCount()).sum();
+    }
+
     @Override
     public void close() {
         reaper.shutdownNow();
@@ -189,7 +197,7 @@ public final class LocalPlatform implements FunctionPlatform, AutoCloseable {
             return existing;
         }
         int limit = Math.min(function.reservedConcurrency().orElse(concurrency), concurrency);
-        InstancePool pool = new InstancePool(function, () -> startInstance(function), limit, queueWait);
+        InstancePool pool = new InstancePool(function, () -> startInstance(function), limit, queueWait, metrics);
         String prefix = function.functionName() + "@";
         boolean newer = function.releaseVersion() < oldestLive.getOrDefault(function.functionName(), 0)
                 || pools.keySet().stream().filter(k -> k.startsWith(prefix))
