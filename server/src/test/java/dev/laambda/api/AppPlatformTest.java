@@ -12,7 +12,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,8 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AppPlatformTest {
 
-    private static final String TRUST = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
-            + "\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}";
     private static final String ROLE = "arn:aws:iam::" + MotoServer.ACCOUNT + ":role/lambda";
     private static final AtomicInteger USERS = new AtomicInteger();
 
@@ -37,11 +34,8 @@ class AppPlatformTest {
     @BeforeAll
     static void start() {
         moto = MotoServer.start();
-        iamAdmin = new AwsClients(Optional.of(moto.endpoint()), moto.credentials(), 3);
-        // The in-process server takes credentials from the SDK's default chain, whose first link is these two
-        // system properties: moto's test credentials, instead of whatever this machine has.
-        System.setProperty("aws.accessKeyId", "testing");
-        System.setProperty("aws.secretAccessKey", "testing");
+        iamAdmin = moto.aws();
+        moto.credentialsForServersInThisJvm();
         server = TestServer.startOnHost(Map.of(ServerConfig.AWS_ENDPOINT, moto.endpoint().toString()));
     }
 
@@ -49,11 +43,6 @@ class AppPlatformTest {
     static void stop() {
         if (server != null) {
             server.close();
-        }
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
-        if (iamAdmin != null) {
-            iamAdmin.close();
         }
         if (moto != null) {
             moto.close();
@@ -153,7 +142,7 @@ class AppPlatformTest {
     }
 
     private static void createRoleInIam() {
-        iamAdmin.iam("us-east-1").createRole(role -> role.roleName("lambda").assumeRolePolicyDocument(TRUST));
+        iamAdmin.iam("us-east-1").createRole(role -> role.roleName("lambda").assumeRolePolicyDocument(MotoServer.LAMBDA_TRUST));
     }
 
     private static void refused(TestApi api, String body, int status, String code, String message) {

@@ -37,15 +37,12 @@ class KmsConfigSealingTest {
     @BeforeAll
     static void startKms() {
         moto = MotoServer.start();
-        aws = new AwsClients(Optional.of(moto.endpoint()), moto.credentials(), 2);
+        aws = moto.aws();
         key = new KmsKey(aws.kms(REGION).createKey().keyMetadata().keyId(), REGION);
     }
 
     @AfterAll
     static void stopKms() {
-        if (aws != null) {
-            aws.close();
-        }
         if (moto != null) {
             moto.close();
         }

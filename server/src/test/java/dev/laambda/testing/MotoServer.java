@@ -1,5 +1,6 @@
 package dev.laambda.testing;
 
+import dev.laambda.platform.aws.AwsClients;
 import org.junit.jupiter.api.Assumptions;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -43,6 +44,7 @@ public final class MotoServer implements AutoCloseable {
     private final Process process;
     private final URI endpoint;
     private final Path log;
+    private AwsClients aws;
 
     private MotoServer(Process process, URI endpoint, Path log) {
         this.process = process;
@@ -76,6 +78,14 @@ public final class MotoServer implements AutoCloseable {
             moto.close();
         }
         throw new IllegalStateException("moto_server " + motoServer + " did not answer on loopback:\n" + lastLog);
+    }
+
+    /** Laambda's own AWS clients, pointed at this moto with its credentials (2 attempts a call); closed with it. */
+    public synchronized AwsClients aws() {
+        if (aws == null) {
+            aws = new AwsClients(Optional.of(endpoint), credentials(), 2);
+        }
+        return aws;
     }
 
     /** Where an AWS client should send its requests (LAAMBDA_AWS_ENDPOINT). */
@@ -126,6 +136,9 @@ public final class MotoServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (aws != null) {
+            aws.close();
+        }
         System.clearProperty("aws.accessKeyId");
         System.clearProperty("aws.secretAccessKey");
         process.destroy();

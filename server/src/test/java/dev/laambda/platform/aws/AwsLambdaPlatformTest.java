@@ -53,7 +53,7 @@ class AwsLambdaPlatformTest {
     @BeforeAll
     static void startMoto() throws IOException {
         moto = MotoServer.start();
-        aws = new AwsClients(Optional.of(moto.endpoint()), moto.credentials(), 2);
+        aws = moto.aws();
         lambda = aws.lambda(REGION);
         store(CODE_V1, LambdaFunctionTest.handlerZip("one"));
         store(CODE_V2, LambdaFunctionTest.handlerZip("two"));
@@ -61,9 +61,6 @@ class AwsLambdaPlatformTest {
 
     @AfterAll
     static void stopMoto() {
-        if (aws != null) {
-            aws.close();
-        }
         if (moto != null) {
             moto.close();
         }
@@ -73,7 +70,7 @@ class AwsLambdaPlatformTest {
     void freshAccount() {
         moto.reset();
         role = aws.iam(REGION).createRole(create -> create.roleName("lambda")
-                .assumeRolePolicyDocument(RoleCheckTest.TRUST)).role().arn();
+                .assumeRolePolicyDocument(MotoServer.LAMBDA_TRUST)).role().arn();
         platform = new AwsLambdaPlatform(aws, new FileArtifactStore(artifacts), FunctionUrlAuth.AWS_IAM, "moto");
     }
 

@@ -51,7 +51,7 @@ class AwsPushTest {
     @BeforeAll
     static void start() {
         moto = MotoServer.start().credentialsForServersInThisJvm();
-        aws = new AwsClients(Optional.of(moto.endpoint()), moto.credentials(), 2);
+        aws = moto.aws();
         lambda = aws.lambda("us-east-1");
         role = moto.createLambdaRole("lambda");
         server = TestServer.startOnHost(Map.of(ServerConfig.AWS_ENDPOINT, moto.endpoint().toString()));
@@ -61,9 +61,6 @@ class AwsPushTest {
     static void stop() {
         if (server != null) {
             server.close();
-        }
-        if (aws != null) {
-            aws.close();
         }
         if (moto != null) {
             moto.close();

@@ -50,15 +50,12 @@ class LambdaFunctionTest {
     @BeforeAll
     static void startMoto() {
         moto = MotoServer.start();
-        aws = new AwsClients(Optional.of(moto.endpoint()), moto.credentials(), 3);
+        aws = moto.aws();
         lambda = aws.lambda(REGION);
     }
 
     @AfterAll
     static void stopMoto() {
-        if (aws != null) {
-            aws.close();
-        }
         if (moto != null) {
             moto.close();
         }
@@ -69,7 +66,7 @@ class LambdaFunctionTest {
     void freshAccountWithARole() {
         moto.reset();
         role = RoleArn.parse(aws.iam("us-east-1").createRole(create -> create.roleName("lambda")
-                .assumeRolePolicyDocument(RoleCheckTest.TRUST)).role().arn());
+                .assumeRolePolicyDocument(MotoServer.LAMBDA_TRUST)).role().arn());
     }
 
     @Test

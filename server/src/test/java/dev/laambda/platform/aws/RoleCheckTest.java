@@ -17,8 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The role check asks moto's IAM, as it would ask AWS's. */
 class RoleCheckTest {
 
-    static final String TRUST = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
-            + "\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}";
 
     private static MotoServer moto;
     private static AwsClients aws;
@@ -26,14 +24,11 @@ class RoleCheckTest {
     @BeforeAll
     static void startMoto() {
         moto = MotoServer.start();
-        aws = new AwsClients(Optional.of(moto.endpoint()), moto.credentials(), 3);
+        aws = moto.aws();
     }
 
     @AfterAll
     static void stopMoto() {
-        if (aws != null) {
-            aws.close();
-        }
         if (moto != null) {
             moto.close();
         }
@@ -47,7 +42,7 @@ class RoleCheckTest {
     @Test
     void aRoleThatExistsInIamPasses() {
         String arn = aws.iam("us-east-1").createRole(role -> role.roleName("lambda").path("/service-role/")
-                .assumeRolePolicyDocument(TRUST)).role().arn();
+                .assumeRolePolicyDocument(MotoServer.LAMBDA_TRUST)).role().arn();
         assertEquals("arn:aws:iam::" + MotoServer.ACCOUNT + ":role/service-role/lambda", arn);
         assertDoesNotThrow(() -> new RoleCheck(aws).requireExisting(RoleArn.parse(arn)));
     }
@@ -64,7 +59,7 @@ class RoleCheckTest {
 
     @Test
     void aRoleNamedUnderTheWrongPathIsRefusedNamingTheOneThatExists() {
-        aws.iam("us-east-1").createRole(role -> role.roleName("lambda").path("/service-role/").assumeRolePolicyDocument(TRUST));
+        aws.iam("us-east-1").createRole(role -> role.roleName("lambda").path("/service-role/").assumeRolePolicyDocument(MotoServer.LAMBDA_TRUST));
         LaambdaException e = assertThrows(LaambdaException.class, () -> new RoleCheck(aws)
                 .requireExisting(RoleArn.parse("arn:aws:iam::" + MotoServer.ACCOUNT + ":role/lambda")));
         assertEquals("role_not_found", e.code());
