@@ -232,6 +232,7 @@ public final class Laambda implements AutoCloseable {
             UserRepository users = new UserRepository(database);
             Accounts accounts = new Accounts(users, new TokenRepository(database), isolation);
             ReleaseRepository releaseRepository = new ReleaseRepository(database);
+            requireSameMasterKey(releaseRepository.masterKeyIds(), cipher.masterKeyId());
             GitRepos repos = new GitRepos(config.reposDir());
             FileArtifactStore artifactStore = new FileArtifactStore(config.artifactsDir());
             docker.engine().ifPresent(engine -> {
@@ -329,6 +330,19 @@ public final class Laambda implements AutoCloseable {
             closeAll(parts);
             dataDirLock.close();
             throw e;
+        }
+    }
+
+    /**
+     * Refuses to serve a database whose releases are sealed with another master key: every config read would fail.
+     * Servers sharing a database share LAAMBDA_MASTER_KEY (README, "Growing past one machine").
+     */
+    static void requireSameMasterKey(List<String> sealedWith, String ours) {
+        List<String> others = sealedWith.stream().filter(id -> !id.equals(ours)).toList();
+        if (!others.isEmpty()) {
+            throw new IllegalStateException("This database's releases are sealed with the master key " + others.get(0)
+                    + (others.size() > 1 ? " (and " + (others.size() - 1) + " more)" : "") + ", but this server's is "
+                    + ours + ": start it with the same LAAMBDA_MASTER_KEY as the servers that made them.");
         }
     }
 

@@ -64,6 +64,31 @@ class ServerStartTest {
         assertAPortInUseStopsTheServerInOneLine(ServerConfig.SSH_PORT);
     }
 
+    @Test
+    void aServerWithAnotherMasterKeyThanTheDatabasesReleasesStopsInOneLine() throws Exception {
+        String first = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        byte[] otherBytes = new byte[32];
+        otherBytes[0] = 1;
+        String other = java.util.Base64.getEncoder().encodeToString(otherBytes);
+        Map<String, String> onHost = Map.of(ServerConfig.INSTANCES, "process", ServerConfig.BUILDER, "local");
+        TestServer sealing = TestServer.start(merged(onHost, Map.of(ServerConfig.MASTER_KEY, first)));
+        sealing.admin().post("/api/v1/apps", "{\"name\":\"sealed\"}");
+        sealing.close();
+
+        Started failed = runServer(merged(onHost, Map.of(ServerConfig.MASTER_KEY, other,
+                ServerConfig.DATABASE_URL, sealing.databaseUrl())));
+
+        assertEquals(1, failed.exitCode(), failed.stderr());
+        assertOneLine(failed, " !    This database's releases are sealed with the master key local:", ": start it with "
+                + "the same LAAMBDA_MASTER_KEY as the servers that made them.");
+    }
+
+    private static Map<String, String> merged(Map<String, String> a, Map<String, String> b) {
+        Map<String, String> all = new HashMap<>(a);
+        all.putAll(b);
+        return all;
+    }
+
     private static void assertAPortInUseStopsTheServerInOneLine(String setting) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Started failed = runServer(Map.of(setting, String.valueOf(taken.getLocalPort()),

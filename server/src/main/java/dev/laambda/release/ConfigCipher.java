@@ -56,6 +56,11 @@ public final class ConfigCipher {
     }
 
     /** Names the key new snapshots are sealed with, without revealing it, so a release records which key sealed it. */
+    /** The master key's id (local:HASH), whether or not KMS seals new releases: what opens local: releases. */
+    public String masterKeyId() {
+        return masterKeyId;
+    }
+
     public String keyId() {
         return kms.map(keys -> KMS + keys.keyId()).orElse(masterKeyId);
     }

@@ -49,6 +49,12 @@ public final class ReleaseRepository {
         return database.transaction(c -> insert(c, next, version, Release.Status.FAILED));
     }
 
+    /** Every master key id (local:HASH) some release's config is sealed with. */
+    public List<String> masterKeyIds() {
+        return database.read(c -> Jdbc.query(c, "SELECT DISTINCT config_key_id FROM releases "
+                + "WHERE config_key_id LIKE 'local:%' ORDER BY config_key_id", r -> r.getString(1)));
+    }
+
     /** The version the app's next release gets; stable while the caller holds the app's release lock. */
     public int nextVersion(long appId) {
         return database.read(c -> nextVersion(c, appId));
