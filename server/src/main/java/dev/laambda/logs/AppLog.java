@@ -32,6 +32,9 @@ public final class AppLog implements AutoCloseable {
     private final BlockingQueue<LogLine> queue;
     private final Duration flushEvery;
     private final AtomicLong dropped = new AtomicLong();
+    /** Lines appended, and lines done with (stored, dropped or lost): what {@link #flush} waits on. */
+    private final AtomicLong appended = new AtomicLong();
+    private final AtomicLong done = new AtomicLong();
     private final Thread writer;
     private volatile boolean closing;
 
@@ -80,17 +83,24 @@ public final class AppLog implements AutoCloseable {
     }
 
     private void append(long appId, LogLine.Source source, String process, String requestId, String line) {
+        appended.incrementAndGet();
         if (!queue.offer(new LogLine(0, appId, Instant.now(), source, process, requestId, line))) {
             dropped.incrementAndGet();
+            done.incrementAndGet();
         }
     }
 
-    /** Stores what has queued so far and returns once it is stored (tests, and close). */
+    /** Returns once every line appended before the call is stored (or was dropped); waits at most 10 s. */
     public void flush() {
-        List<LogLine> batch = new ArrayList<>();
-        while (queue.drainTo(batch, BATCH) > 0) {
-            lines.insert(batch);
-            batch.clear();
+        long target = appended.get();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (done.get() < target && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
@@ -103,7 +113,22 @@ public final class AppLog implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        flush();
+        List<LogLine> rest = new ArrayList<>();
+        while (queue.drainTo(rest, BATCH) > 0) {
+            store(rest);
+            rest.clear();
+        }
+    }
+
+    private void store(List<LogLine> batch) {
+        try {
+            lines.insert(batch);
+        } catch (RuntimeException e) {
+            // The database is away: these lines are lost, the next ones are tried again.
+            log.warn("event=log_lines_not_stored count={} error=\"{}\"", batch.size(), e.getMessage());
+        } finally {
+            done.addAndGet(batch.size());
+        }
     }
 
     private void writeLoop() {
@@ -116,12 +141,9 @@ public final class AppLog implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, BATCH - 1);
-                lines.insert(batch);
+                store(batch);
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
-                // The database is away: these lines are lost, the next ones are tried again.
-                log.warn("event=log_lines_not_stored count={} error=\"{}\"", batch.size(), e.getMessage());
             } finally {
                 batch.clear();
             }
