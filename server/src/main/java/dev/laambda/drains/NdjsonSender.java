@@ -77,7 +77,7 @@ final class NdjsonSender implements DrainSender {
         for (int b = in.read(); b != -1 && b != '\n' && line.size() < 1024; b = in.read()) {
             line.write(b);
         }
-        return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
+        return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1).strip();
     }
 
     @Override
