@@ -7,7 +7,14 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.laambda.account.Accounts;
 import dev.laambda.account.SshKeys;
 import dev.laambda.api.ApiServer;
+import dev.laambda.api.DrainsApi;
 import dev.laambda.api.MetricsApi;
+import dev.laambda.drains.DrainEgress;
+import dev.laambda.drains.DrainForwarding;
+import dev.laambda.drains.DrainTls;
+import dev.laambda.drains.Drains;
+import dev.laambda.store.DrainLocks;
+import dev.laambda.store.DrainRepository;
 import dev.laambda.api.PrometheusApi;
 import dev.laambda.metrics.FunctionMetrics;
 import dev.laambda.metrics.MetricsFlusher;
@@ -307,9 +314,17 @@ public final class Laambda implements AutoCloseable {
             prometheus.gauge("laambda.builds.running", "Builds running now (every server of the database)", builds::running);
             prometheus.gauge("laambda.instances", "Local function instances", () -> platform.instances(false), "state", "warm");
             prometheus.gauge("laambda.instances", "Local function instances", () -> platform.instances(true), "state", "busy");
+            // Drains: forwarders read the log store, never the invoke path (closed before the feed and the database).
+            DrainRepository drainStore = new DrainRepository(database);
+            DrainEgress drainEgress = DrainEgress.system(config.drainAllowed());
+            DrainForwarding drainForwarding = new DrainForwarding(drainStore, new DrainLocks(database), logLines, logFeed,
+                    appRepository, drainEgress, DrainTls.trusting(config.drainCaFile()), json,
+                    DrainForwarding.Timing.DEFAULT).start();
+            parts.add(0, drainForwarding);
+            DrainsApi drainsApi = new DrainsApi(new Drains(apps, drainStore, drainEgress, drainForwarding, appLog), json);
             MetricsApi metricsApi = new MetricsApi(apps, releases, metricsFlusher, metricsStore, aws, Clock.systemUTC());
             Routes routes = new Routes(accounts, sshKeys, apps, releases, builds, invoker, platforms, deployer, logLines, logFeed,
-                    appLog, metricsApi, new PrometheusApi(prometheus, config.metricsToken()), config.gitHost(), ssh.port(),
+                    appLog, metricsApi, new PrometheusApi(prometheus, config.metricsToken()), drainsApi, config.gitHost(), ssh.port(),
                     json, VERSION);
             ApiServer api = listen(ServerConfig.HTTP_PORT, config.httpPort(),
                     () -> ApiServer.start(config.httpHost(), config.httpPort(), routes, accounts, json, prometheus));

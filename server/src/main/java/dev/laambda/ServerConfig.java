@@ -52,7 +52,9 @@ public record ServerConfig(
         Optional<KmsKey> kmsKey,
         PlatformKind platform,
         Duration logRetention,
-        Optional<String> metricsToken) {
+        Optional<String> metricsToken,
+        List<String> drainAllowed,
+        Optional<Path> drainCaFile) {
 
     public static final String DATA = "LAAMBDA_DATA";
     public static final String HTTP_HOST = "LAAMBDA_HTTP_HOST";
@@ -101,6 +103,10 @@ public record ServerConfig(
     public static final String KMS_KEY_ID = "LAAMBDA_KMS_KEY_ID";
     /** The bearer token GET /metrics (Prometheus) asks for; unset: /metrics answers 404. */
     public static final String METRICS_TOKEN = "LAAMBDA_METRICS_TOKEN";
+    /** IPv4:port pairs log drains may reach though private or loopback (a collector on the operator's network). */
+    public static final String DRAIN_ALLOW = "LAAMBDA_DRAIN_ALLOW";
+    /** A PEM file of CA certificates drains trust besides the JDK's (a private CA's collector). */
+    public static final String DRAIN_CA_FILE = "LAAMBDA_DRAIN_CA_FILE";
     /** The region of that key's KMS: else the region its ARN names, else LAAMBDA_DEFAULT_REGION. */
     public static final String KMS_REGION = "LAAMBDA_KMS_REGION";
     /** Where new apps' functions run when apps:create names no platform: local or aws. */
@@ -213,6 +219,17 @@ public record ServerConfig(
         if (metricsToken.isPresent() && metricsToken.get().length() < 16) {
             problems.add(METRICS_TOKEN + " must be at least 16 characters (a random secret, like openssl rand -hex 16)");
         }
+        List<String> drainAllowed = nonBlank(env.get(DRAIN_ALLOW)).map(value -> List.of(value.split("\\s*,\\s*")))
+                .orElse(List.of());
+        if (drainAllowed.stream().anyMatch(pair -> !pair.matches(IPV4_PORT_PATTERN))) {
+            problems.add(DRAIN_ALLOW + " must be a comma-separated list of IPv4:port pairs like 192.0.2.10:6514 (got '"
+                    + env.get(DRAIN_ALLOW) + "')");
+        }
+        Optional<Path> drainCaFile = nonBlank(env.get(DRAIN_CA_FILE)).map(Path::of);
+        if (drainCaFile.isPresent() && !Files.isReadable(drainCaFile.get())) {
+            problems.add(DRAIN_CA_FILE + " must name a readable PEM file of CA certificates (got '"
+                    + env.get(DRAIN_CA_FILE) + "')");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Invalid server settings: " + String.join("; ", problems));
         }
@@ -220,7 +237,7 @@ public record ServerConfig(
                 buildpacksDir, order, new BuildLimits(buildTimeout, buildDisk), concurrency, idleTimeout, builder, instances,
                 dockerHost, egress.orElse(Egress.INTERNET), buildEgress.orElse(Egress.INTERNET), buildAllowed, netfilterImage,
                 Map.copyOf(images), instanceMemory, runtimeRelay, repoLimit, awsEndpoint, functionUrlAuth,
-                kmsKey, platform, logRetention, metricsToken);
+                kmsKey, platform, logRetention, metricsToken, drainAllowed, drainCaFile);
     }
 
     /** LAAMBDA_KMS_KEY_ID with its region: LAAMBDA_KMS_REGION, else the key ARN's, else the server's default. */

@@ -84,6 +84,7 @@ public final class LaambdaCli implements Callable<Integer> {
         commands.add(new InvokeCommand(context));
         commands.add(new LogsCommand(context));
         commands.add(new MetricsCommand(context));
+        commands.addAll(DrainsCommands.all(context));
         commands.addAll(KeysCommands.all(context));
         commands.addAll(TokensCommands.all(context));
         commands.forEach(cli::addSubcommand);

@@ -27,6 +27,9 @@ final class Models {
     record Token(long id, String description, String createdAt, String lastUsedAt, String revokedAt) {
     }
 
+    record Drain(long id, String url, String shown, String createdAt) {
+    }
+
     record Collaborator(String email, String role) {
     }
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.laambda.Echo;
 import dev.laambda.LaambdaException;
-import dev.laambda.logs.HerokuLine;
+import dev.laambda.logs.LineView;
 import dev.laambda.logs.LogFeed;
 import dev.laambda.release.Apps;
 import dev.laambda.store.App;
@@ -35,14 +35,6 @@ final class LogsApi {
     private static final int DEFAULT_LINES = 100;
     private static final int CATCH_UP_BATCH = 500;
     private static final Pattern RELATIVE = Pattern.compile("^(\\d{1,6})([smhd])$");
-
-    /** One line as the API gives it: the fields, and {@code text} in Heroku's format. */
-    record LineView(long id, Instant at, String source, String process, String requestId, String line, String text) {
-        static LineView of(LogLine line) {
-            return new LineView(line.id(), line.at(), line.source().id(), line.process(), line.requestId(), line.line(),
-                    HerokuLine.of(line));
-        }
-    }
 
     private final Apps apps;
     private final LogLineRepository lines;

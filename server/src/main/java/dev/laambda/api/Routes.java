@@ -32,7 +32,7 @@ public final class Routes {
 
     public Routes(Accounts accounts, SshKeys sshKeys, Apps apps, Releases releases, BuildRepository builds,
                   Invoker invoker, Platforms platforms, Deployer deployer, LogLineRepository logLines, LogFeed logFeed,
-                  AppLog appLog, MetricsApi metrics, PrometheusApi prometheus, Optional<String> gitHost, int sshPort,
+                  AppLog appLog, MetricsApi metrics, PrometheusApi prometheus, DrainsApi drains, Optional<String> gitHost, int sshPort,
                   ObjectMapper json, String version) {
         FunctionsApi functions = new FunctionsApi(apps, invoker, releases, platforms, json);
         AwsInvokeApi awsInvoke = new AwsInvokeApi(apps, functions);
@@ -118,6 +118,12 @@ public final class Routes {
                 + "10m|ISO-8601, request_id)", "logs", true, null, 200, logs::list);
         add(HandlerType.GET, API + "/apps/{app}/logs/stream", "The same as Server-Sent Events (event line, id the "
                 + "line's), going on as lines arrive; resumes after Last-Event-ID", "logs", true, null, 200, logs::stream);
+        add(HandlerType.GET, API + "/apps/{app}/drains", "The app's log drains", "logs", true, null, 200, drains::list);
+        add(HandlerType.POST, API + "/apps/{app}/drains", "Add a log drain: the app's stream from now on, in order, to "
+                + "syslog+tls://HOST:PORT, syslog://HOST:PORT (RFC 5424, octet-counted) or https://… (NDJSON posts)",
+                "logs", true, object(Map.of("url", string()), "url"), 201, drains::add);
+        add(HandlerType.DELETE, API + "/apps/{app}/drains/{id}", "Remove a log drain: forwarding stops", "logs", true,
+                null, 200, drains::remove);
         add(HandlerType.GET, API + "/apps/{app}/functions/{entry}/logs",
                 "The function's recent log lines, oldest first (query lines, default 100, at most 10000; "
                         + "the answer at most 1 MB)", "functions",

@@ -18,6 +18,11 @@ public final class HerokuLine {
     }
 
     public static String of(LogLine line) {
-        return TIMESTAMP.format(line.at()) + " " + line.source().id() + "[" + line.process() + "]: " + line.line();
+        return timestamp(line.at()) + " " + line.source().id() + "[" + line.process() + "]: " + line.line();
+    }
+
+    /** RFC 3339 with microseconds, in UTC: {@code 2026-11-29T10:00:00.123456+00:00} (also syslog drains' TIMESTAMP). */
+    public static String timestamp(java.time.Instant at) {
+        return TIMESTAMP.format(at);
     }
 }
