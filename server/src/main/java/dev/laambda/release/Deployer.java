@@ -30,6 +30,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 
 /**
@@ -53,6 +55,12 @@ public final class Deployer {
     private final AfterSwitch afterSwitch;
     private final AppLog appLog;
     private final Path workspaces;
+    /** Saves running builds' logs as they grow (BuildLog): one thread for every build of this server. */
+    private final ScheduledExecutorService buildLogSaver = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "build-log-saver");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public Deployer(AppLocks locks, BuildRepository builds, Buildpacks buildpacks, Builder builder, BuildCache cache,
                     ArtifactPacker packer, ArtifactStore artifactStore, ArtifactRepository artifacts, Releases releases,
@@ -81,11 +89,14 @@ public final class Deployer {
         try (AppLocks.Held lock = locks.lockBuilds(app.id(),
                 () -> out.accept("-----> Waiting for another deploy of " + app.name() + " to finish"))) {
             Build build = builds.start(app.id(), gitSha);
+            Release release;
             BuildLog buildLog = new BuildLog(line -> {
                 appLog.build(app.id(), line);
                 out.accept(line);
-            }, soFar -> builds.saveLog(build.id(), soFar));
-            Release release = buildAndRelease(app, gitSha, pushedBy, source, build, buildLog);
+            }, soFar -> builds.saveLog(build.id(), soFar), buildLogSaver);
+            try (buildLog) {
+                release = buildAndRelease(app, gitSha, pushedBy, source, build, buildLog);
+            }
             buildLog.accept("-----> Released v" + release.version());
             buildLog.accept(String.format("       Done in %.1f s", (System.nanoTime() - started) / 1e9));
             log.info("event=deployed app={} version={} git_sha={} artifact={}", app.name(), release.version(),

@@ -52,6 +52,7 @@ class CrashDuringBuildTest {
             CompletableFuture<TestGit.Result> push = CompletableFuture.supplyAsync(() -> developer.git(repo, "push", url, "main"));
 
             awaitRunningBuild(admin);
+            awaitStoredBuildLog(admin, "-----> Compiling slowly");
             assertEquals(1, entries(workspaces).size(), "the build works in a workspace of its own");
             server.kill();
             assertNotEquals(0, push.get(60, TimeUnit.SECONDS).exitCode(), "the push dies with the server");
@@ -80,8 +81,9 @@ class CrashDuringBuildTest {
                             .count()));
             JsonNode build = admin.get("/api/v1/apps/crashy/builds").json().get(0);
             assertEquals("failed", build.get("status").asText());
-            assertTrue(admin.get("/api/v1/apps/crashy/builds/" + build.get("id").asLong()).json().get("log").asText()
-                    .contains("The server stopped during this build"));
+            String killedLog = admin.get("/api/v1/apps/crashy/builds/" + build.get("id").asLong()).json().get("log").asText();
+            assertTrue(killedLog.contains("The server stopped during this build"), killedLog);
+            assertTrue(killedLog.contains("-----> Compiling slowly"), "what it printed before the crash is kept: " + killedLog);
             TestApi.Response app = admin.get("/api/v1/apps/crashy");
             assertEquals(200, app.status(), app.body());
             assertEquals(liveRelease, app.json().get("current_release").asInt(), "the live release is the one before the crash");
@@ -151,6 +153,19 @@ class CrashDuringBuildTest {
             Thread.sleep(100);
         }
         throw new IllegalStateException("No build started");
+    }
+
+    /** A running build's log is stored as it is written: waits until it holds {@code text}. */
+    private static void awaitStoredBuildLog(TestApi admin, String text) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            JsonNode build = admin.get("/api/v1/apps/crashy/builds").json().get(0);
+            if (admin.get("/api/v1/apps/crashy/builds/" + build.get("id").asLong()).json().get("log").asText()
+                    .contains(text)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the running build's stored log never showed '" + text + "'");
     }
 
     /** The first line of PostgreSQL's lock file: the postmaster's PID. */
