@@ -26,6 +26,7 @@ import dev.laambda.git.SshGitServer;
 import dev.laambda.release.Deployer;
 import dev.laambda.release.Invoker;
 import dev.laambda.logs.AppLog;
+import dev.laambda.logs.CloudWatchLogCopier;
 import dev.laambda.logs.LogFeed;
 import dev.laambda.logs.LogRetention;
 import dev.laambda.platform.Platforms;
@@ -261,6 +262,8 @@ public final class Laambda implements AutoCloseable {
             parts.add(0, appLog);
             LogFeed logFeed = new LogFeed(logLines, java.time.Duration.ofSeconds(10));
             parts.add(0, logFeed);
+            CloudWatchLogCopier cloudWatchLogs = new CloudWatchLogCopier(logLines, aws, CloudWatchLogCopier.POLL_EVERY);
+            parts.add(0, cloudWatchLogs);
             parts.add(0, new LogRetention(logLines, config.logRetention(), ServerConfig.LOG_LINES_PER_APP,
                     java.time.Clock.systemUTC()).start());
             AfterSwitch afterSwitch = new AfterSwitch(AfterSwitch.RETRY_DELAYS);
@@ -308,7 +311,7 @@ public final class Laambda implements AutoCloseable {
             prometheus.gauge("laambda.instances", "Local function instances", () -> platform.instances(true), "state", "busy");
             MetricsApi metricsApi = new MetricsApi(apps, releases, metricsFlusher, metricsStore, aws, Clock.systemUTC());
             Routes routes = new Routes(accounts, sshKeys, apps, releases, builds, invoker, platforms, deployer, logLines, logFeed,
-                    appLog, metricsApi, new PrometheusApi(prometheus, config.metricsToken()), config.gitHost(), ssh.port(),
+                    cloudWatchLogs, appLog, metricsApi, new PrometheusApi(prometheus, config.metricsToken()), config.gitHost(), ssh.port(),
                     json, VERSION);
             ApiServer api = listen(ServerConfig.HTTP_PORT, config.httpPort(),
                     () -> ApiServer.start(config.httpHost(), config.httpPort(), routes, accounts, json, prometheus));
