@@ -258,7 +258,10 @@ public final class Laambda implements AutoCloseable {
             log.info("event=platform platform={}", awsPlatform.description());
             AppLocks appLocks = new AppLocks(database);
             LogLineRepository logLines = new LogLineRepository(database);
-            AppLog appLog = new AppLog(logLines, 50_000, java.time.Duration.ofMillis(50));
+            AppLog appLog = new AppLog(logLines, 50_000, java.time.Duration.ofMillis(50), config.logStore());
+            if (config.logStore() == dev.laambda.logs.LogStore.OFF) {
+                log.warn("event=log_store_off warning=\"app log lines are not stored: laambda logs shows none\"");
+            }
             parts.add(0, appLog);
             LogFeed logFeed = new LogFeed(logLines, java.time.Duration.ofSeconds(10));
             parts.add(0, logFeed);

@@ -2,6 +2,7 @@ package dev.laambda;
 
 import dev.laambda.build.BuildLimits;
 import dev.laambda.docker.Egress;
+import dev.laambda.logs.LogStore;
 import dev.laambda.platform.aws.FunctionUrlAuth;
 import dev.laambda.platform.aws.KmsKey;
 import dev.laambda.platform.PlatformKind;
@@ -52,7 +53,8 @@ public record ServerConfig(
         Optional<KmsKey> kmsKey,
         PlatformKind platform,
         Duration logRetention,
-        Optional<String> metricsToken) {
+        Optional<String> metricsToken,
+        LogStore logStore) {
 
     public static final String DATA = "LAAMBDA_DATA";
     public static final String HTTP_HOST = "LAAMBDA_HTTP_HOST";
@@ -101,6 +103,7 @@ public record ServerConfig(
     public static final String KMS_KEY_ID = "LAAMBDA_KMS_KEY_ID";
     /** The bearer token GET /metrics (Prometheus) asks for; unset: /metrics answers 404. */
     public static final String METRICS_TOKEN = "LAAMBDA_METRICS_TOKEN";
+    public static final String LOG_STORE = "LAAMBDA_LOG_STORE";
     /** The region of that key's KMS: else the region its ARN names, else LAAMBDA_DEFAULT_REGION. */
     public static final String KMS_REGION = "LAAMBDA_KMS_REGION";
     /** Where new apps' functions run when apps:create names no platform: local or aws. */
@@ -213,6 +216,10 @@ public record ServerConfig(
         if (metricsToken.isPresent() && metricsToken.get().length() < 16) {
             problems.add(METRICS_TOKEN + " must be at least 16 characters (a random secret, like openssl rand -hex 16)");
         }
+        LogStore logStore = mode(LogStore.class, env.getOrDefault(LOG_STORE, "on")).orElseGet(() -> {
+            problems.add(LOG_STORE + " must be on or off (got '" + env.get(LOG_STORE) + "')");
+            return LogStore.ON;
+        });
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Invalid server settings: " + String.join("; ", problems));
         }
@@ -220,7 +227,7 @@ public record ServerConfig(
                 buildpacksDir, order, new BuildLimits(buildTimeout, buildDisk), concurrency, idleTimeout, builder, instances,
                 dockerHost, egress.orElse(Egress.INTERNET), buildEgress.orElse(Egress.INTERNET), buildAllowed, netfilterImage,
                 Map.copyOf(images), instanceMemory, runtimeRelay, repoLimit, awsEndpoint, functionUrlAuth,
-                kmsKey, platform, logRetention, metricsToken);
+                kmsKey, platform, logRetention, metricsToken, logStore);
     }
 
     /** LAAMBDA_KMS_KEY_ID with its region: LAAMBDA_KMS_REGION, else the key ARN's, else the server's default. */
