@@ -258,7 +258,7 @@ public final class Laambda implements AutoCloseable {
             log.info("event=platform platform={}", awsPlatform.description());
             AppLocks appLocks = new AppLocks(database);
             LogLineRepository logLines = new LogLineRepository(database);
-            AppLog appLog = new AppLog(logLines, 50_000, java.time.Duration.ofMillis(50), config.logStore());
+            AppLog appLog = new AppLog(logLines, 50_000, java.time.Duration.ofMillis(25), config.logStore());
             if (config.logStore() == dev.laambda.logs.LogStore.OFF) {
                 log.warn("event=log_store_off warning=\"app log lines are not stored: laambda logs shows none\"");
             }

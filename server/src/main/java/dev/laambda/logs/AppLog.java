@@ -13,6 +13,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,14 +30,19 @@ public final class AppLog implements AutoCloseable {
     private static final Pattern START = Pattern.compile("^START RequestId: (\\S+)", Pattern.MULTILINE);
 
     private final LogLineRepository lines;
-    private final boolean storing;
+    private final boolean enabled;
     private final BlockingQueue<LogLine> queue;
     private final Duration flushEvery;
     private final AtomicLong dropped = new AtomicLong();
+    /** Fair, so a flush gets its turn between the writer's batches. */
+    private final ReentrantLock storing = new ReentrantLock(true);
     private final Thread writer;
     private volatile boolean closing;
 
-    /** {@code maxQueued}: lines waiting to be stored before new ones are dropped. */
+    /**
+     * {@code maxQueued}: lines waiting to be stored before new ones are dropped; {@code flushEvery}: how long the
+     * lines after a first one are gathered before they are stored together (what a tail waits at most, besides).
+     */
     public AppLog(LogLineRepository lines, int maxQueued, Duration flushEvery) {
         this(lines, maxQueued, flushEvery, LogStore.ON);
     }
@@ -44,7 +50,7 @@ public final class AppLog implements AutoCloseable {
     /** With {@link LogStore#OFF}, every line is dropped uncounted (measuring what storing costs). */
     public AppLog(LogLineRepository lines, int maxQueued, Duration flushEvery, LogStore store) {
         this.lines = lines;
-        this.storing = store == LogStore.ON;
+        this.enabled = store == LogStore.ON;
         this.queue = new ArrayBlockingQueue<>(maxQueued);
         this.flushEvery = flushEvery;
         this.writer = new Thread(this::writeLoop, "app-log-writer");
@@ -62,7 +68,7 @@ public final class AppLog implements AutoCloseable {
      * lines, each with the invocation's request id from its START line.
      */
     public void invocation(long appId, String entry, String invocationLog) {
-        if (!storing) {
+        if (!enabled) {
             return;
         }
         Matcher start = START.matcher(invocationLog);
@@ -90,17 +96,22 @@ public final class AppLog implements AutoCloseable {
     }
 
     private void append(long appId, LogLine.Source source, String process, String requestId, String line) {
-        if (storing && !queue.offer(new LogLine(0, appId, Instant.now(), source, process, requestId, line))) {
+        if (enabled && !queue.offer(new LogLine(0, appId, Instant.now(), source, process, requestId, line))) {
             dropped.incrementAndGet();
         }
     }
 
     /** Stores what has queued so far and returns once it is stored (tests, and close). */
     public void flush() {
-        List<LogLine> batch = new ArrayList<>();
-        while (queue.drainTo(batch, BATCH) > 0) {
-            lines.insert(batch);
-            batch.clear();
+        storing.lock();
+        try {
+            List<LogLine> batch = new ArrayList<>();
+            while (queue.drainTo(batch, BATCH) > 0) {
+                lines.insert(batch);
+                batch.clear();
+            }
+        } finally {
+            storing.unlock();
         }
     }
 
@@ -119,12 +130,25 @@ public final class AppLog implements AutoCloseable {
     private void writeLoop() {
         List<LogLine> batch = new ArrayList<>(BATCH);
         while (!closing) {
+            // Held from taking a line until it is stored, so a flush neither returns before nor overtakes it.
+            try {
+                storing.lockInterruptibly();
+            } catch (InterruptedException e) {
+                return;
+            }
             try {
                 LogLine first = queue.poll(flushEvery.toMillis(), TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
                 batch.add(first);
+                // Lines that come within a moment go in one transaction: a few per second rather than one per
+                // invocation, whose cost would be taken from the invocations running beside it.
+                try {
+                    Thread.sleep(flushEvery.toMillis());
+                } catch (InterruptedException e) {
+                    closing = true;
+                }
                 queue.drainTo(batch, BATCH - 1);
                 lines.insert(batch);
             } catch (InterruptedException e) {
@@ -134,6 +158,7 @@ public final class AppLog implements AutoCloseable {
                 log.warn("event=log_lines_not_stored count={} error=\"{}\"", batch.size(), e.getMessage());
             } finally {
                 batch.clear();
+                storing.unlock();
             }
             long lost = dropped.getAndSet(0);
             if (lost > 0) {
