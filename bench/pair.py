@@ -3,7 +3,7 @@ that whatever else the machine does for a while slows both alike, while no call 
 the other side's (a server finishing its last call's work would slow the other's call); prints, per URL, p50 and p99 (ms), requests per second
 of its own request time, and how many failed (refused, reset or not 200): "a50 a99 arps aerr b50 b99 brps berr".
 
-Usage: pair.py URL_A TOKEN_A URL_B N   (TOKEN_A: a bearer token for A, or - for none). Loopback only.
+Usage: pair.py URL_A TOKEN_A URL_B N [TOKEN_B]   (TOKEN_A, TOKEN_B: a bearer token, or - for none). Loopback only.
 """
 import http.client
 import json
@@ -12,6 +12,7 @@ import time
 import urllib.parse
 
 url_a, token_a, url_b, total = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+token_b = sys.argv[5] if len(sys.argv) > 5 else "-"
 body = json.dumps({"width": 64})
 
 
@@ -54,7 +55,7 @@ class Target:
 
 
 BLOCK = 50
-a, b = Target(url_a, token_a), Target(url_b, "-")
+a, b = Target(url_a, token_a), Target(url_b, token_b)
 for start in range(0, total, BLOCK):
     for target in (a, b):
         for _ in range(min(BLOCK, total - start)):

@@ -33,6 +33,7 @@ import dev.laambda.git.SshGitServer;
 import dev.laambda.release.Deployer;
 import dev.laambda.release.Invoker;
 import dev.laambda.logs.AppLog;
+import dev.laambda.logs.CloudWatchLogCopier;
 import dev.laambda.logs.LogFeed;
 import dev.laambda.logs.LogRetention;
 import dev.laambda.platform.Platforms;
@@ -265,10 +266,15 @@ public final class Laambda implements AutoCloseable {
             log.info("event=platform platform={}", awsPlatform.description());
             AppLocks appLocks = new AppLocks(database);
             LogLineRepository logLines = new LogLineRepository(database);
-            AppLog appLog = new AppLog(logLines, 50_000, java.time.Duration.ofMillis(50));
+            AppLog appLog = new AppLog(logLines, 50_000, java.time.Duration.ofMillis(25), config.logStore());
+            if (config.logStore() == dev.laambda.logs.LogStore.OFF) {
+                log.warn("event=log_store_off warning=\"app log lines are not stored: laambda logs shows none\"");
+            }
             parts.add(0, appLog);
             LogFeed logFeed = new LogFeed(logLines, java.time.Duration.ofSeconds(10));
             parts.add(0, logFeed);
+            CloudWatchLogCopier cloudWatchLogs = new CloudWatchLogCopier(logLines, aws, CloudWatchLogCopier.POLL_EVERY);
+            parts.add(0, cloudWatchLogs);
             parts.add(0, new LogRetention(logLines, config.logRetention(), ServerConfig.LOG_LINES_PER_APP,
                     java.time.Clock.systemUTC()).start());
             AfterSwitch afterSwitch = new AfterSwitch(AfterSwitch.RETRY_DELAYS);
@@ -324,7 +330,8 @@ public final class Laambda implements AutoCloseable {
             DrainsApi drainsApi = new DrainsApi(new Drains(apps, drainStore, drainEgress, drainForwarding, appLog), json);
             MetricsApi metricsApi = new MetricsApi(apps, releases, metricsFlusher, metricsStore, aws, Clock.systemUTC());
             Routes routes = new Routes(accounts, sshKeys, apps, releases, builds, invoker, platforms, deployer, logLines, logFeed,
-                    appLog, metricsApi, new PrometheusApi(prometheus, config.metricsToken()), drainsApi, config.gitHost(), ssh.port(),
+                    cloudWatchLogs, appLog, metricsApi, new PrometheusApi(prometheus, config.metricsToken()), drainsApi,
+                    config.gitHost(), ssh.port(),
                     json, VERSION);
             ApiServer api = listen(ServerConfig.HTTP_PORT, config.httpPort(),
                     () -> ApiServer.start(config.httpHost(), config.httpPort(), routes, accounts, json, prometheus));

@@ -2,6 +2,7 @@ package dev.laambda;
 
 import dev.laambda.build.BuildLimits;
 import dev.laambda.docker.Egress;
+import dev.laambda.logs.LogStore;
 import dev.laambda.platform.aws.FunctionUrlAuth;
 import dev.laambda.platform.aws.KmsKey;
 import dev.laambda.platform.PlatformKind;
@@ -54,7 +55,8 @@ public record ServerConfig(
         Duration logRetention,
         Optional<String> metricsToken,
         List<String> drainAllowed,
-        Optional<Path> drainCaFile) {
+        Optional<Path> drainCaFile,
+        LogStore logStore) {
 
     public static final String DATA = "LAAMBDA_DATA";
     public static final String HTTP_HOST = "LAAMBDA_HTTP_HOST";
@@ -107,6 +109,7 @@ public record ServerConfig(
     public static final String DRAIN_ALLOW = "LAAMBDA_DRAIN_ALLOW";
     /** A PEM file of CA certificates drains trust besides the JDK's (a private CA's collector). */
     public static final String DRAIN_CA_FILE = "LAAMBDA_DRAIN_CA_FILE";
+    public static final String LOG_STORE = "LAAMBDA_LOG_STORE";
     /** The region of that key's KMS: else the region its ARN names, else LAAMBDA_DEFAULT_REGION. */
     public static final String KMS_REGION = "LAAMBDA_KMS_REGION";
     /** Where new apps' functions run when apps:create names no platform: local or aws. */
@@ -230,6 +233,10 @@ public record ServerConfig(
             problems.add(DRAIN_CA_FILE + " must name a readable PEM file of CA certificates (got '"
                     + env.get(DRAIN_CA_FILE) + "')");
         }
+        LogStore logStore = mode(LogStore.class, env.getOrDefault(LOG_STORE, "on")).orElseGet(() -> {
+            problems.add(LOG_STORE + " must be on or off (got '" + env.get(LOG_STORE) + "')");
+            return LogStore.ON;
+        });
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Invalid server settings: " + String.join("; ", problems));
         }
@@ -237,7 +244,7 @@ public record ServerConfig(
                 buildpacksDir, order, new BuildLimits(buildTimeout, buildDisk), concurrency, idleTimeout, builder, instances,
                 dockerHost, egress.orElse(Egress.INTERNET), buildEgress.orElse(Egress.INTERNET), buildAllowed, netfilterImage,
                 Map.copyOf(images), instanceMemory, runtimeRelay, repoLimit, awsEndpoint, functionUrlAuth,
-                kmsKey, platform, logRetention, metricsToken, drainAllowed, drainCaFile);
+                kmsKey, platform, logRetention, metricsToken, drainAllowed, drainCaFile, logStore);
     }
 
     /** LAAMBDA_KMS_KEY_ID with its region: LAAMBDA_KMS_REGION, else the key ARN's, else the server's default. */

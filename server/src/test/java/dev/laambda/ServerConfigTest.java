@@ -1,5 +1,6 @@
 package dev.laambda;
 
+import dev.laambda.logs.LogStore;
 import dev.laambda.platform.PlatformKind;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +44,16 @@ class ServerConfigTest {
                 () -> ServerConfig.fromEnvironment(Map.of("HOME", "/h", ServerConfig.METRICS_TOKEN, "short")));
         assertTrue(e.getMessage().contains("LAAMBDA_METRICS_TOKEN must be at least 16 characters"), e.getMessage());
         assertTrue(!e.getMessage().contains("short"), "the message never repeats the secret: " + e.getMessage());
+    }
+
+    @Test
+    void theLogStoreIsOnUnlessTurnedOffForMeasuring() {
+        assertEquals(LogStore.ON, ServerConfig.fromEnvironment(Map.of("HOME", "/h")).logStore());
+        assertEquals(LogStore.OFF, ServerConfig.fromEnvironment(Map.of("HOME", "/h", ServerConfig.LOG_STORE, "off"))
+                .logStore());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.fromEnvironment(Map.of("HOME", "/h", ServerConfig.LOG_STORE, "maybe")));
+        assertTrue(e.getMessage().contains("LAAMBDA_LOG_STORE must be on or off (got 'maybe')"), e.getMessage());
     }
 
     @Test

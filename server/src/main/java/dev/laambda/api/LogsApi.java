@@ -5,8 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.laambda.Echo;
 import dev.laambda.LaambdaException;
 import dev.laambda.logs.LineView;
+import dev.laambda.logs.CloudWatchLogCopier;
+import dev.laambda.logs.HerokuLine;
 import dev.laambda.logs.LogFeed;
+import dev.laambda.platform.PlatformKind;
 import dev.laambda.release.Apps;
+import dev.laambda.release.Releases;
 import dev.laambda.store.App;
 import dev.laambda.store.LogLine;
 import dev.laambda.store.LogLineRepository;
@@ -18,7 +22,9 @@ import io.javalin.http.sse.SseHandler;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -37,20 +43,32 @@ final class LogsApi {
     private static final Pattern RELATIVE = Pattern.compile("^(\\d{1,6})([smhd])$");
 
     private final Apps apps;
+    private final Releases releases;
     private final LogLineRepository lines;
     private final LogFeed feed;
+    private final CloudWatchLogCopier cloudWatch;
     private final ObjectMapper json;
 
-    LogsApi(Apps apps, LogLineRepository lines, LogFeed feed, ObjectMapper json) {
+    LogsApi(Apps apps, Releases releases, LogLineRepository lines, LogFeed feed, CloudWatchLogCopier cloudWatch,
+            ObjectMapper json) {
         this.apps = apps;
+        this.releases = releases;
         this.lines = lines;
         this.feed = feed;
+        this.cloudWatch = cloudWatch;
         this.json = json;
     }
 
-    /** GET …/logs: the newest {@code n} lines that pass the filters, oldest first. */
+    /**
+     * GET …/logs: the newest {@code n} lines that pass the filters, oldest first. An AWS app's function output is
+     * copied in from CloudWatch Logs first.
+     */
     void list(Context ctx) {
-        LogQuery query = query(ctx, apps.get(Caller.of(ctx), ctx.pathParam("app")));
+        App app = apps.get(Caller.of(ctx), ctx.pathParam("app"));
+        LogQuery query = query(ctx, app);
+        if (app.platform() == PlatformKind.AWS) {
+            cloudWatch.copyNow(cloudWatchSource(app));
+        }
         ctx.json(lines.find(query).stream().map(LineView::of).toList());
     }
 
@@ -60,7 +78,8 @@ final class LogsApi {
      * check happens before the stream starts, so a refusal is a plain JSON error.
      */
     void stream(Context ctx) {
-        LogQuery query = query(ctx, apps.get(Caller.of(ctx), ctx.pathParam("app")));
+        App app = apps.get(Caller.of(ctx), ctx.pathParam("app"));
+        LogQuery query = query(ctx, app);
         Optional<Long> lastEventId = lastEventId(ctx);
         if (!Optional.ofNullable(ctx.header("Accept")).orElse("").contains("text/event-stream")) {
             throw LaambdaException.invalid("event_stream_required", "This is a Server-Sent Events stream: send "
@@ -69,10 +88,13 @@ final class LogsApi {
         new SseHandler(client -> {
             client.keepAlive();
             StreamedTail tail = new StreamedTail(client, query, lastEventId);
+            // An AWS app's function output reaches the store by polling CloudWatch while someone tails it.
+            AutoCloseable copying = app.platform() == PlatformKind.AWS
+                    ? cloudWatch.follow(app.id(), () -> cloudWatchSource(app)) : () -> { };
             AutoCloseable subscription = feed.subscribe(query.appId(), tail);
             client.onClose(() -> {
-                try {
-                    subscription.close();
+                try (copying; subscription) {
+                    // Both closed, the copying even when the subscription's close throws.
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -132,6 +154,13 @@ final class LogsApi {
                 throw new IllegalStateException("a log line could not be written as JSON", e);
             }
         }
+    }
+
+    /** The app's functions of its current release, whose CloudWatch groups hold their output. */
+    private CloudWatchLogCopier.Source cloudWatchSource(App app) {
+        Map<String, String> functions = new LinkedHashMap<>();
+        releases.formation(app).entries().forEach((entry, function) -> functions.put(entry, function.functionName()));
+        return new CloudWatchLogCopier.Source(app.id(), app.region(), functions);
     }
 
     private static LogQuery query(Context ctx, App app) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.laambda.account.Accounts;
 import dev.laambda.account.SshKeys;
 import dev.laambda.logs.AppLog;
+import dev.laambda.logs.CloudWatchLogCopier;
 import dev.laambda.logs.LogFeed;
 import dev.laambda.store.BuildRepository;
 import dev.laambda.store.LogLineRepository;
@@ -32,12 +33,13 @@ public final class Routes {
 
     public Routes(Accounts accounts, SshKeys sshKeys, Apps apps, Releases releases, BuildRepository builds,
                   Invoker invoker, Platforms platforms, Deployer deployer, LogLineRepository logLines, LogFeed logFeed,
-                  AppLog appLog, MetricsApi metrics, PrometheusApi prometheus, DrainsApi drains, Optional<String> gitHost, int sshPort,
+                  CloudWatchLogCopier cloudWatchLogs, AppLog appLog, MetricsApi metrics, PrometheusApi prometheus,
+                  DrainsApi drains, Optional<String> gitHost, int sshPort,
                   ObjectMapper json, String version) {
         FunctionsApi functions = new FunctionsApi(apps, invoker, releases, platforms, json);
         AwsInvokeApi awsInvoke = new AwsInvokeApi(apps, functions);
         this.gateway = new GatewayApi(invoker, appLog);
-        LogsApi logs = new LogsApi(apps, logLines, logFeed, json);
+        LogsApi logs = new LogsApi(apps, releases, logLines, logFeed, cloudWatchLogs, json);
         UsersApi users = new UsersApi(accounts, json);
         TokensApi tokens = new TokensApi(accounts, json);
         KeysApi keys = new KeysApi(sshKeys, json);

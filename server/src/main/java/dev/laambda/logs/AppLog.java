@@ -13,6 +13,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,18 +30,27 @@ public final class AppLog implements AutoCloseable {
     private static final Pattern START = Pattern.compile("^START RequestId: (\\S+)", Pattern.MULTILINE);
 
     private final LogLineRepository lines;
+    private final boolean enabled;
     private final BlockingQueue<LogLine> queue;
     private final Duration flushEvery;
     private final AtomicLong dropped = new AtomicLong();
-    /** Lines appended, and lines done with (stored, dropped or lost): what {@link #flush} waits on. */
-    private final AtomicLong appended = new AtomicLong();
-    private final AtomicLong done = new AtomicLong();
+    /** Fair, so a flush gets its turn between the writer's batches. */
+    private final ReentrantLock storing = new ReentrantLock(true);
     private final Thread writer;
     private volatile boolean closing;
 
-    /** {@code maxQueued}: lines waiting to be stored before new ones are dropped. */
+    /**
+     * {@code maxQueued}: lines waiting to be stored before new ones are dropped; {@code flushEvery}: how long the
+     * lines after a first one are gathered before they are stored together (what a tail waits at most, besides).
+     */
     public AppLog(LogLineRepository lines, int maxQueued, Duration flushEvery) {
+        this(lines, maxQueued, flushEvery, LogStore.ON);
+    }
+
+    /** With {@link LogStore#OFF}, every line is dropped uncounted (measuring what storing costs). */
+    public AppLog(LogLineRepository lines, int maxQueued, Duration flushEvery, LogStore store) {
         this.lines = lines;
+        this.enabled = store == LogStore.ON;
         this.queue = new ArrayBlockingQueue<>(maxQueued);
         this.flushEvery = flushEvery;
         this.writer = new Thread(this::writeLoop, "app-log-writer");
@@ -58,6 +68,9 @@ public final class AppLog implements AutoCloseable {
      * lines, each with the invocation's request id from its START line.
      */
     public void invocation(long appId, String entry, String invocationLog) {
+        if (!enabled) {
+            return;
+        }
         Matcher start = START.matcher(invocationLog);
         String requestId = start.find() ? start.group(1) : null;
         for (String line : invocationLog.split("\n")) {
@@ -83,24 +96,22 @@ public final class AppLog implements AutoCloseable {
     }
 
     private void append(long appId, LogLine.Source source, String process, String requestId, String line) {
-        appended.incrementAndGet();
-        if (!queue.offer(new LogLine(0, appId, Instant.now(), source, process, requestId, line))) {
+        if (enabled && !queue.offer(new LogLine(0, appId, Instant.now(), source, process, requestId, line))) {
             dropped.incrementAndGet();
-            done.incrementAndGet();
         }
     }
 
-    /** Returns once every line appended before the call is stored (or was dropped); waits at most 10 s. */
+    /** Stores what has queued so far and returns once it is stored (tests, and close). */
     public void flush() {
-        long target = appended.get();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (done.get() < target && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        storing.lock();
+        try {
+            List<LogLine> batch = new ArrayList<>();
+            while (queue.drainTo(batch, BATCH) > 0) {
+                lines.insert(batch);
+                batch.clear();
             }
+        } finally {
+            storing.unlock();
         }
     }
 
@@ -113,39 +124,41 @@ public final class AppLog implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        List<LogLine> rest = new ArrayList<>();
-        while (queue.drainTo(rest, BATCH) > 0) {
-            store(rest);
-            rest.clear();
-        }
-    }
-
-    private void store(List<LogLine> batch) {
-        try {
-            lines.insert(batch);
-        } catch (RuntimeException e) {
-            // The database is away: these lines are lost, the next ones are tried again.
-            log.warn("event=log_lines_not_stored count={} error=\"{}\"", batch.size(), e.getMessage());
-        } finally {
-            done.addAndGet(batch.size());
-        }
+        flush();
     }
 
     private void writeLoop() {
         List<LogLine> batch = new ArrayList<>(BATCH);
         while (!closing) {
+            // Held from taking a line until it is stored, so a flush neither returns before nor overtakes it.
+            try {
+                storing.lockInterruptibly();
+            } catch (InterruptedException e) {
+                return;
+            }
             try {
                 LogLine first = queue.poll(flushEvery.toMillis(), TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
                 batch.add(first);
+                // Lines that come within a moment go in one transaction: a few per second rather than one per
+                // invocation, whose cost would be taken from the invocations running beside it.
+                try {
+                    Thread.sleep(flushEvery.toMillis());
+                } catch (InterruptedException e) {
+                    closing = true;
+                }
                 queue.drainTo(batch, BATCH - 1);
-                store(batch);
+                lines.insert(batch);
             } catch (InterruptedException e) {
                 return;
+            } catch (RuntimeException e) {
+                // The database is away: these lines are lost, the next ones are tried again.
+                log.warn("event=log_lines_not_stored count={} error=\"{}\"", batch.size(), e.getMessage());
             } finally {
                 batch.clear();
+                storing.unlock();
             }
             long lost = dropped.getAndSet(0);
             if (lost > 0) {

@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -35,6 +37,9 @@ public final class LogLineRepository {
             return;
         }
         database.transaction(c -> {
+            // Log lines may be lost in a crash (as queued ones are): the commit need not wait for the disk, which
+            // keeps a batch per invocation from costing invocations an fsync's worth of the machine.
+            Jdbc.update(c, "SET LOCAL synchronous_commit = off");
             Set<Long> apps = new TreeSet<>();
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO log_lines (app_id, at, source, process, "
                     + "request_id, line) SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM apps WHERE id = ?)")) {
@@ -56,6 +61,49 @@ public final class LogLineRepository {
             }
             return null;
         });
+    }
+
+    /**
+     * Stores lines copied from elsewhere, each keyed by its {@code externalId} (unique per app): a line stored
+     * before is skipped. Notifies the app's tails when any line was new; how many were.
+     */
+    public int insertCopied(long appId, Map<String, LogLine> byExternalId) {
+        if (byExternalId.isEmpty()) {
+            return 0;
+        }
+        return database.transaction(c -> {
+            int added = 0;
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO log_lines (app_id, at, source, process, "
+                    + "request_id, line, external_id) SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM apps "
+                    + "WHERE id = ?) ON CONFLICT (app_id, external_id) WHERE external_id IS NOT NULL DO NOTHING")) {
+                for (Map.Entry<String, LogLine> copied : byExternalId.entrySet()) {
+                    LogLine line = copied.getValue();
+                    insert.setLong(1, appId);
+                    insert.setTimestamp(2, Timestamp.from(line.at()));
+                    insert.setString(3, line.source().id());
+                    insert.setString(4, line.process());
+                    insert.setString(5, line.requestId());
+                    insert.setString(6, line.line());
+                    insert.setString(7, copied.getKey());
+                    insert.setLong(8, appId);
+                    insert.addBatch();
+                }
+                for (int count : insert.executeBatch()) {
+                    added += Math.max(count, 0);
+                }
+            }
+            if (added > 0) {
+                Jdbc.queryOne(c, "SELECT pg_notify(?, ?)", r -> 1, CHANNEL, Long.toString(appId));
+            }
+            return added;
+        });
+    }
+
+    /** When the newest line copied for the app's {@code process} was logged, if any is stored. */
+    public Optional<Instant> newestCopied(long appId, String process) {
+        return database.read(c -> Jdbc.queryOne(c, "SELECT max(at) FROM log_lines WHERE app_id = ? AND process = ? "
+                + "AND external_id IS NOT NULL", r -> Optional.ofNullable(Jdbc.instant(r, "max")), appId, process))
+                .flatMap(at -> at);
     }
 
     /** The newest {@code limit} lines that pass the filters, oldest first; after {@code afterId}: the oldest ones. */

@@ -1,8 +1,8 @@
 package dev.laambda.logs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.laambda.ServerConfig;
+import dev.laambda.testing.LogTail;
 import dev.laambda.testing.TestApi;
 import dev.laambda.testing.TestApp;
 import dev.laambda.testing.TestServer;
@@ -10,20 +10,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -37,7 +27,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class LogStreamTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String MASTER_KEY = Base64.getEncoder().encodeToString(new byte[32]);
     private static TestServer server;
 
@@ -112,12 +101,12 @@ class LogStreamTest {
     @Test
     void aTailStartedBeforeAnInvocationShowsItsOutputAndResumesAfterTheLastEventIdItSaw() throws Exception {
         String word = "w" + System.nanoTime();
-        try (Tail tail = Tail.open(server, "/api/v1/apps/diary/logs/stream?n=1", null)) {
+        try (LogTail tail = tail("/api/v1/apps/diary/logs/stream?n=1", null)) {
             invoke("{\"name\":\"" + word + "\"}");
             JsonNode seen = tail.next(line -> line.get("line").asText().equals("hello " + word));
             long id = seen.get("id").asLong();
 
-            try (Tail resumed = Tail.open(server, "/api/v1/apps/diary/logs/stream", Long.toString(id))) {
+            try (LogTail resumed = tail("/api/v1/apps/diary/logs/stream", Long.toString(id))) {
                 invoke("{\"name\":\"again\"}");
                 JsonNode first = resumed.next(line -> true);
                 assertEquals(id + 1, first.get("id").asLong(), "the resumed stream starts right after the last one seen");
@@ -128,7 +117,7 @@ class LogStreamTest {
     @Test
     void aTailWhoseClientWentAwayIsDropped() throws Exception {
         awaitOpenTails(0, "the other tests' tails, closed by their clients, are let go of first");
-        Tail tail = Tail.open(server, "/api/v1/apps/diary/logs/stream?n=1", null);
+        LogTail tail = tail("/api/v1/apps/diary/logs/stream?n=1", null);
         tail.next(line -> true);
         assertEquals(1, server.laambda().openLogTails());
 
@@ -149,7 +138,7 @@ class LogStreamTest {
     void aTailOnOneServerSeesWhatHappenedThroughAnotherOnTheSameDatabase() throws Exception {
         try (TestServer other = server.another(Map.of(ServerConfig.MASTER_KEY, MASTER_KEY,
                 ServerConfig.BUILDER, "local", ServerConfig.INSTANCES, "process"));
-             Tail tail = Tail.open(server, "/api/v1/apps/diary/logs/stream?n=1&source=laambda", null)) {
+             LogTail tail = tail("/api/v1/apps/diary/logs/stream?n=1&source=laambda", null)) {
             // (Artifacts are not shared between servers yet: a change that needs none.)
             other.newUser("carol@example.com");
             assertEquals(201, other.admin().post("/api/v1/apps/diary/collaborators",
@@ -200,60 +189,7 @@ class LogStreamTest {
         assertTrue(curl.waitFor(30, TimeUnit.SECONDS));
     }
 
-    /** A client of …/logs/stream reading its events in the background. */
-    private static final class Tail implements AutoCloseable {
-
-        private final InputStream body;
-        private final BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
-
-        private Tail(InputStream body) {
-            this.body = body;
-            Thread reader = new Thread(this::read, "test-tail");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        static Tail open(TestServer server, String path, String lastEventId) throws Exception {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path))
-                    .header("Authorization", "Bearer " + server.adminToken()).header("Accept", "text/event-stream").GET();
-            if (lastEventId != null) {
-                request.header("Last-Event-ID", lastEventId);
-            }
-            HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request.build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-            assertEquals(200, response.statusCode());
-            assertEquals("text/event-stream", response.headers().firstValue("Content-Type").orElse("").split(";")[0]);
-            return new Tail(response.body());
-        }
-
-        /** The next event that passes {@code wanted}, skipping others; fails after 10 s. */
-        JsonNode next(Predicate<JsonNode> wanted) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (System.nanoTime() < deadline) {
-                JsonNode event = events.poll(100, TimeUnit.MILLISECONDS);
-                if (event != null && wanted.test(event)) {
-                    return event;
-                }
-            }
-            throw new AssertionError("no such line within 10 s");
-        }
-
-        private void read() {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    if (line.startsWith("data: ")) {
-                        events.add(JSON.readTree(line.substring(6)));
-                    }
-                }
-            } catch (Exception e) {
-                // Closed by the test.
-            }
-        }
-
-        @Override
-        public void close() throws Exception {
-            body.close();
-        }
+    private static LogTail tail(String path, String lastEventId) throws Exception {
+        return LogTail.open(server, server.adminToken(), path, lastEventId);
     }
 }

@@ -3,10 +3,13 @@ package dev.laambda.platform;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.laambda.OutputLimits;
+import dev.laambda.ServerConfig;
 import dev.laambda.testing.TestApi;
 import dev.laambda.testing.TestApp;
-import dev.laambda.testing.TestServer;
+import dev.laambda.testing.TestPostgres;
+import dev.laambda.testing.TestServerProcess;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +23,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -33,8 +38,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A function's output costs the server a bounded amount whatever the function prints: lines over 256 KB are
- * split, an invocation keeps 1 MB and a marker says what was dropped, the logs answer is at most 1 MB; and
- * what a function prints while it initialises is in its log, before the first START line.
+ * split, an invocation keeps 1 MB and a marker says what was dropped, in the function's log and in the app's
+ * stored log stream alike, the logs answer is at most 1 MB; and what a function prints while it initialises is
+ * in its log, before the first START line. The server runs in a JVM of its own with a heap smaller than a
+ * flood, which it would not survive if it held one ({@value #HEAP}, ending on OutOfMemoryError).
  */
 class BoundedOutputTest {
 
@@ -42,12 +49,17 @@ class BoundedOutputTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Pattern DROPPED = Pattern.compile(
             "\\[laambda] output truncated: 1048576 bytes per invocation kept, (\\d+) bytes dropped");
-    private static TestServer server;
+    private static final String HEAP = "-Xmx96m";
+    private static TestServerProcess server;
     private static TestApi api;
 
     @BeforeAll
-    static void pushTheApp() {
-        server = TestServer.startOnHost(Map.of());
+    static void pushTheApp() throws IOException {
+        server = TestServerProcess.start(Map.of(ServerConfig.DATA, Files.createTempDirectory("laambda-bounded").toString(),
+                ServerConfig.DATABASE_URL, TestPostgres.newDatabaseUrl(), ServerConfig.BUILDER, "local",
+                ServerConfig.INSTANCES, "process", ServerConfig.BUILDPACKS_DIR,
+                Path.of("..", "buildpacks").toAbsolutePath().normalize().toString()),
+                List.of(HEAP, "-XX:+ExitOnOutOfMemoryError"));
         api = server.admin();
         TestApp app = TestApp.create(server, "loud", Map.of(
                 "flood.py", """
@@ -57,6 +69,13 @@ class BoundedOutputTest {
                             sys.stdout.write("x" * (5 * 1024 * 1024))
                             sys.stdout.flush()
                             return {"printed": 5 * 1024 * 1024}
+
+                        def twenty(event, context):
+                            line = "y" * 1023 + "\\n"
+                            for _ in range(20 * 1024):
+                                sys.stdout.write(line)
+                            sys.stdout.flush()
+                            return {"printed": 20 * 1024 * 1024}
                         """,
                 "wide.py", """
                         def handler(event, context):
@@ -71,13 +90,20 @@ class BoundedOutputTest {
                             print("chatty handling", event.get("n"))
                             return {"n": event.get("n")}
                         """,
-                "Procfile", "flood: flood.handler\nwide: wide.handler\nchatty: chatty.handler\n"));
+                "Procfile", "flood: flood.handler\ntwenty: flood.twenty\nwide: wide.handler\nchatty: chatty.handler\n"));
         app.pushAccepted();
     }
 
     @AfterAll
     static void stop() {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @AfterEach
+    void theServerIsStillUp() {
+        assertTrue(server.process().isAlive(), "the server process ended:\n" + server.output());
     }
 
     @Test
@@ -96,6 +122,48 @@ class BoundedOutputTest {
         assertTrue(printed <= OutputLimits.MAX_INVOCATION_BYTES, "kept " + printed);
         assertTrue(printed > OutputLimits.MAX_INVOCATION_BYTES / 2, "kept " + printed);
         assertLinesWithinTheEventSize(lines);
+    }
+
+    @Test
+    void twentyMegabytesOfOutputLeaveOneMegabyteAndTheMarkerInTheAppsStoredLogStream() throws Exception {
+        Invoked invoked = invoke("twenty", "{}");
+        assertEquals(200, invoked.status(), invoked.body());
+        assertEquals(20 * 1024 * 1024, JSON.readTree(invoked.body()).get("printed").asInt());
+
+        List<JsonNode> stored = storedLines("twenty");
+        String requestId = stored.get(0).get("request_id").asText();
+        assertTrue(stored.get(0).get("line").asText().startsWith("START RequestId: " + requestId), texts(stored));
+        assertTrue(stored.stream().allMatch(line -> line.get("request_id").asText().equals(requestId)
+                && line.get("process").asText().equals("twenty")), "all of one invocation");
+        List<String> lines = stored.stream().map(line -> line.get("line").asText()).toList();
+        Matcher dropped = lines.stream().map(DROPPED::matcher).filter(Matcher::matches).findFirst()
+                .orElseThrow(() -> new AssertionError("no marker in " + lines.size() + " stored lines"));
+        assertTrue(Long.parseLong(dropped.group(1)) >= 19L * 1024 * 1024, dropped.group());
+        long printed = lines.stream().filter(line -> line.startsWith("y")).mapToLong(line -> line.length() + 1).sum();
+        assertTrue(printed <= OutputLimits.MAX_INVOCATION_BYTES, "stored " + printed);
+        assertTrue(printed > OutputLimits.MAX_INVOCATION_BYTES / 2, "stored " + printed);
+        assertLinesWithinTheEventSize(lines);
+        assertTrue(lines.get(lines.size() - 1).startsWith("REPORT RequestId: " + requestId), "REPORT last");
+    }
+
+    /** The app's stored stream for one entry, once the invocation's REPORT line is stored (at most 10 s). */
+    private static List<JsonNode> storedLines(String entry) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            HttpResponse<byte[]> response = get("/api/v1/apps/loud/logs?n=10000&entry=" + entry);
+            assertEquals(200, response.statusCode());
+            List<JsonNode> lines = new ArrayList<>();
+            JSON.readTree(response.body()).forEach(lines::add);
+            if (!lines.isEmpty() && lines.get(lines.size() - 1).get("line").asText().startsWith("REPORT")
+                    || System.nanoTime() > deadline) {
+                return lines;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static String texts(List<JsonNode> lines) {
+        return String.join("\n", lines.stream().limit(20).map(line -> line.get("text").asText()).toList());
     }
 
     @Test
