@@ -45,6 +45,24 @@ public sealed interface EventSource {
         public String identity() {
             return "schedule:" + expression.canonical();
         }
+
+        /**
+         * The EventBridge rule of this schedule on {@code functionName}: the function's name and a hash of the
+         * schedule, within EventBridge's 64 characters.
+         */
+        public String ruleName(String functionName) {
+            String hash = java.util.HexFormat.of().formatHex(sha256(identity()), 0, 4);
+            return (functionName.length() > 55 ? functionName.substring(0, 55) : functionName) + "-" + hash;
+        }
+
+        private static byte[] sha256(String text) {
+            try {
+                return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /** {@code sqs:ARN}: an event source mapping that polls the queue; batch size 1–10000 (AWS: 10 by default). */
