@@ -10,6 +10,8 @@ import dev.laambda.api.ApiServer;
 import dev.laambda.api.DrainsApi;
 import dev.laambda.api.MetricsApi;
 import dev.laambda.drains.DrainEgress;
+import dev.laambda.events.LocalSchedules;
+import dev.laambda.store.EventSourceTickRepository;
 import dev.laambda.drains.DrainForwarding;
 import dev.laambda.drains.DrainTls;
 import dev.laambda.drains.Drains;
@@ -96,10 +98,12 @@ public final class Laambda implements AutoCloseable {
     private final Accounts accounts;
     private final DataDirLock dataDirLock;
     private final LogFeed logFeed;
+    private final LocalSchedules schedules;
 
     private Laambda(List<AutoCloseable> parts, ApiServer api, SshGitServer ssh, Accounts accounts, DataDirLock dataDirLock,
-                    LogFeed logFeed) {
+                    LogFeed logFeed, LocalSchedules schedules) {
         this.parts = parts;
+        this.schedules = schedules;
         this.logFeed = logFeed;
         this.dataDirLock = dataDirLock;
         this.api = api;
@@ -296,6 +300,10 @@ public final class Laambda implements AutoCloseable {
             }
 
             Invoker invoker = new Invoker(appRepository, releaseRepository, releases, platforms, isolation, appLog);
+            // Schedule event sources of local apps, fired once per tick across the servers of the database.
+            LocalSchedules schedules = new LocalSchedules(appRepository, releaseRepository,
+                    new EventSourceTickRepository(database), invoker, appLog, Clock.systemUTC()).start();
+            parts.add(0, schedules);
 
             BuildEnvironment buildEnvironment = new BuildEnvironment(System.getenv());
             Builder builder = builder(config, isolation, docker.engine(), sandboxes.builds(), buildEnvironment);
@@ -337,7 +345,7 @@ public final class Laambda implements AutoCloseable {
                     () -> ApiServer.start(config.httpHost(), config.httpPort(), routes, accounts, json, prometheus));
             parts.add(0, api);
 
-            Laambda server = new Laambda(parts, api, ssh, accounts, dataDirLock, logFeed);
+            Laambda server = new Laambda(parts, api, ssh, accounts, dataDirLock, logFeed, schedules);
             accounts.bootstrapAdmin(config.adminEmail()).ifPresent(admin -> console.println(
                     "Created the first admin, " + admin.user().email() + ". Their API token (shown once, keep it safe):\n\n    "
                             + admin.token().secret() + "\n\nLog in with: laambda login --server http://localhost:"
@@ -406,6 +414,11 @@ public final class Laambda implements AutoCloseable {
 
     public Accounts accounts() {
         return accounts;
+    }
+
+    /** The local schedules of this server (tests fire a tick with {@code runDueTicks} instead of waiting for it). */
+    public LocalSchedules schedules() {
+        return schedules;
     }
 
     /** How many log tails (…/logs/stream) are open on this server now. */

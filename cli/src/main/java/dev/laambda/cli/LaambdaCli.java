@@ -80,6 +80,7 @@ public final class LaambdaCli implements Callable<Integer> {
         commands.addAll(ConfigCommands.all(context));
         commands.addAll(ReleasesCommands.all(context));
         commands.addAll(ResourceCommands.all(context));
+        commands.addAll(EventSourcesCommands.all(context));
         commands.addAll(BuildsCommands.all(context));
         commands.add(new InvokeCommand(context));
         commands.add(new LogsCommand(context));

@@ -56,4 +56,11 @@ final class Models {
     /** The answer to a formation change: the new release and the changed entry. */
     record ReleasedEntry(Release release, FormationEntry entry) {
     }
+
+    /** {@code note} says when the app's platform does not run the source (locally: queues, streams, buckets). */
+    record EventSource(String source, String kind, Integer batchSize, String startingPosition, String note) {
+    }
+
+    record ReleasedEventSources(Release release, List<EventSource> eventSources) {
+    }
 }

@@ -49,6 +49,7 @@ public final class Routes {
         ConfigApi config = new ConfigApi(apps, releases, json);
         FormationApi formation = new FormationApi(apps, releases, platforms, json);
         ReleasesApi releasesApi = new ReleasesApi(apps, releases);
+        EventSourcesApi eventSources = new EventSourcesApi(apps, releases, json);
 
         add(HandlerType.GET, "/healthz", "Liveness check", "meta", false, null, 200,
                 ctx -> ctx.json(Map.of("status", "ok")));
@@ -115,6 +116,14 @@ public final class Routes {
         add(HandlerType.POST, API + "/apps/{app}/functions/{entry}/invoke",
                 "Invoke a function of the current release (body: the event; X-Amz-Log-Type: Tail or ?log=tail)",
                 "functions", true, Map.of("type", "object"), 200, functions::invoke);
+        add(HandlerType.GET, API + "/apps/{app}/functions/{entry}/event-sources", "The function's event sources",
+                "functions", true, null, 200, eventSources::list);
+        add(HandlerType.POST, API + "/apps/{app}/functions/{entry}/event-sources", "Add an event source: "
+                + "schedule:rate(…)|cron(…), sqs:ARN, kinesis:ARN, dynamodb:STREAM_ARN or s3:BUCKET[/PREFIX]; a new release",
+                "functions", true, object(Map.of("source", string(), "batch_size", integer(), "starting_position",
+                        string()), "source"), 201, eventSources::add);
+        add(HandlerType.DELETE, API + "/apps/{app}/functions/{entry}/event-sources", "Remove one event source (query "
+                + "source=SOURCE) or all (query all=true): a new release", "functions", true, null, 200, eventSources::remove);
         add(HandlerType.GET, API + "/apps/{app}/logs", "The app's log stream: its newest lines, oldest first (query n "
                 + "1-" + LogsApi.MAX_LINES + ", default 100, counted after the filters entry, source app|laambda, since "
                 + "10m|ISO-8601, request_id)", "logs", true, null, 200, logs::list);

@@ -98,6 +98,7 @@ public final class Deployer {
                 release = buildAndRelease(app, gitSha, pushedBy, source, build, buildLog);
             }
             buildLog.accept("-----> Released v" + release.version());
+            notRunLocally(app, release).ifPresent(buildLog);
             buildLog.accept(String.format("       Done in %.1f s", (System.nanoTime() - started) / 1e9));
             log.info("event=deployed app={} version={} git_sha={} artifact={}", app.name(), release.version(),
                     gitSha, release.artifactSha());
@@ -155,6 +156,20 @@ public final class Deployer {
         } finally {
             deleteWorkspace(workspace);
         }
+    }
+
+    /** One line naming the release's event sources that a local app keeps but does not run (queues, streams, buckets). */
+    private static Optional<String> notRunLocally(App app, Release release) {
+        if (app.platform() != dev.laambda.platform.PlatformKind.LOCAL) {
+            return Optional.empty();
+        }
+        List<String> kept = Formation.fromJson(release.formationJson()).entries().entrySet().stream()
+                .flatMap(entry -> entry.getValue().eventSources().stream().map(EventSource::parse)
+                        .filter(source -> !source.runsLocally())
+                        .map(source -> entry.getKey() + " " + source.identity()))
+                .toList();
+        return kept.isEmpty() ? Optional.empty() : Optional.of("       Event sources not supported on the local platform "
+                + "(kept, not run): " + String.join(", ", kept));
     }
 
     /**

@@ -63,15 +63,20 @@ public record Formation(SortedMap<String, FormationEntry> entries) {
 
     /** This formation with one entry changed; the entry must exist. */
     public Formation withEntry(String name, UnaryOperator<FormationEntry> change) {
+        TreeMap<String, FormationEntry> next = new TreeMap<>(entries);
+        next.put(name, change.apply(entry(name)));
+        return new Formation(next);
+    }
+
+    /** The entry {@code name}; a 404 naming the known entries when there is none. */
+    public FormationEntry entry(String name) {
         FormationEntry entry = entries.get(name);
         if (entry == null) {
             String known = entries.isEmpty() ? "the current release has no functions yet: push the app first"
                     : "known entries: " + String.join(", ", entries.keySet());
-            throw LaambdaException.notFound("entry_not_found", "No Procfile entry '" + name + "' in the current release ("
-                    + known + ").");
+            throw LaambdaException.notFound("entry_not_found", "No Procfile entry '" + dev.laambda.Echo.of(name)
+                    + "' in the current release (" + known + ").");
         }
-        TreeMap<String, FormationEntry> next = new TreeMap<>(entries);
-        next.put(name, change.apply(entry));
-        return new Formation(next);
+        return entry;
     }
 }

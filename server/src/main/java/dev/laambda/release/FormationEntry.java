@@ -38,6 +38,11 @@ public record FormationEntry(String handler, String functionName, int memoryMb, 
         return new FormationEntry(handler, functionName, memoryMb, timeout, runtime, eventSources, reservedConcurrency);
     }
 
+    /** {@code sources}: canonical forms ({@link EventSource#canonical()}), already checked. */
+    public FormationEntry withEventSources(List<String> sources) {
+        return new FormationEntry(handler, functionName, memoryMb, timeoutS, runtime, sources, reservedConcurrency);
+    }
+
     /** {@code concurrency} null clears it: back to the server's limit. */
     public FormationEntry withReservedConcurrency(Integer concurrency) {
         return new FormationEntry(handler, functionName, memoryMb, timeoutS, runtime, eventSources, concurrency);

@@ -105,6 +105,11 @@ public final class Invoker {
                 logOutput(app, entry, platform.invoke(spec, event(payload), Optional.empty()));
             } catch (RuntimeException e) {
                 log.warn("event=async_invoke_failed function={} error={}", spec.functionName(), e.getMessage());
+                if (app.platform() == PlatformKind.LOCAL) {
+                    // As Lambda's, beside the function's other lines; only our own messages are meant for the developer.
+                    appLog.function(app.id(), entry, null, "Event invocation failed: "
+                            + (e instanceof LaambdaException ? e.getMessage() : "see the server's log"));
+                }
             }
         });
     }

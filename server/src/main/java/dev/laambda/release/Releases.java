@@ -70,25 +70,71 @@ public final class Releases {
 
     public Release setMemory(App app, User by, String entry, int memoryMb) {
         FormationEntry.checkMemory(memoryMb);
-        return changeFormation(app, by, entry, e -> e.withMemory(memoryMb), "Set " + entry + " memory to " + memoryMb + " MB");
+        return changeFormation(app, by, entry, Release.Kind.RESOURCES, e -> e.withMemory(memoryMb),
+                "Set " + entry + " memory to " + memoryMb + " MB");
     }
 
     public Release setTimeout(App app, User by, String entry, int timeoutS) {
         FormationEntry.checkTimeout(timeoutS);
-        return changeFormation(app, by, entry, e -> e.withTimeout(timeoutS), "Set " + entry + " timeout to " + timeoutS + " s");
+        return changeFormation(app, by, entry, Release.Kind.RESOURCES, e -> e.withTimeout(timeoutS),
+                "Set " + entry + " timeout to " + timeoutS + " s");
     }
 
     /** Lambda's PutFunctionConcurrency: at most {@code concurrency} instances of the entry's function at once. */
     public Release setReservedConcurrency(App app, User by, String entry, int concurrency) {
         FormationEntry.checkReservedConcurrency(concurrency, maxConcurrency);
-        return changeFormation(app, by, entry, e -> e.withReservedConcurrency(concurrency),
+        return changeFormation(app, by, entry, Release.Kind.RESOURCES, e -> e.withReservedConcurrency(concurrency),
                 "Set " + entry + " concurrency to " + concurrency);
     }
 
     /** Lambda's DeleteFunctionConcurrency: the entry's function is back under the server's own limit. */
     public Release clearReservedConcurrency(App app, User by, String entry) {
-        return changeFormation(app, by, entry, e -> e.withReservedConcurrency(null),
+        return changeFormation(app, by, entry, Release.Kind.RESOURCES, e -> e.withReservedConcurrency(null),
                 "Reset " + entry + " concurrency to the server default");
+    }
+
+    /** The entry's event sources in the current release, parsed; a 404 for an unknown entry. */
+    public List<EventSource> eventSources(App app, String entry) {
+        return formation(app).entry(entry).eventSources().stream().map(EventSource::parse).toList();
+    }
+
+    /**
+     * Adds an event source to an entry: an event_sources release. Refused, storing nothing, when the source does
+     * not parse, names another region than the app's, or the entry already has it (options aside).
+     */
+    public Release addEventSource(App app, User by, String entry, String source, EventSource.Options options) {
+        EventSource added = EventSource.parse(source, options, app.region());
+        return changeFormation(app, by, entry, Release.Kind.EVENT_SOURCES, e -> {
+            EventSource.sameAs(e.eventSources(), added).ifPresent(existing -> {
+                throw LaambdaException.conflict("event_source_exists", "Function " + entry + " already has event source "
+                        + existing + ": remove it first to change it.");
+            });
+            List<String> next = new ArrayList<>(e.eventSources());
+            next.add(added.canonical());
+            return e.withEventSources(next);
+        }, "Add " + entry + " event source " + added.canonical());
+    }
+
+    /** Removes the entry's source that is the same as {@code source} (its options need not be given). */
+    public Release removeEventSource(App app, User by, String entry, String source) {
+        EventSource removed = EventSource.parse(source, EventSource.Options.NONE, null);
+        return changeFormation(app, by, entry, Release.Kind.EVENT_SOURCES, e -> {
+            String existing = EventSource.sameAs(e.eventSources(), removed).orElseThrow(() -> LaambdaException.notFound(
+                    "event_source_not_found", "Function " + entry + " has no event source " + removed.identity()
+                            + " (see `laambda event-sources " + entry + "`)."));
+            List<String> next = new ArrayList<>(e.eventSources());
+            next.remove(existing);
+            return e.withEventSources(next);
+        }, "Remove " + entry + " event source " + removed.identity());
+    }
+
+    public Release clearEventSources(App app, User by, String entry) {
+        return changeFormation(app, by, entry, Release.Kind.EVENT_SOURCES, e -> {
+            if (e.eventSources().isEmpty()) {
+                throw LaambdaException.conflict("no_event_sources", "Function " + entry + " has no event sources to clear.");
+            }
+            return e.withEventSources(List.of());
+        }, "Remove every " + entry + " event source");
     }
 
     /** A deploy: the built artifact with the current config, and one function per process type. */
@@ -124,13 +170,13 @@ public final class Releases {
         return releases.list(app.id(), limit, beforeVersion);
     }
 
-    private Release changeFormation(App app, User by, String entry, java.util.function.UnaryOperator<FormationEntry> change,
-                                    String description) {
+    private Release changeFormation(App app, User by, String entry, Release.Kind kind,
+                                    java.util.function.UnaryOperator<FormationEntry> change, String description) {
         return goingLive.release(app, current -> {
             Formation formation = current.map(r -> Formation.fromJson(r.formationJson())).orElse(Formation.empty())
                     .withEntry(entry, change);
             Release base = current.orElseThrow();
-            return copyOf(current, app, by, Release.Kind.RESOURCES, description, base.configCiphertext(), base.configKeyId(),
+            return copyOf(current, app, by, kind, description, base.configCiphertext(), base.configKeyId(),
                     formation.toJson());
         });
     }

@@ -64,6 +64,12 @@ public final class AppRepository {
                 AppRepository::map, user.isAdmin(), user.id(), user.id()));
     }
 
+    /** Every app on {@code platform} (the local schedules read the local ones each minute). */
+    public List<App> listOn(PlatformKind platform) {
+        return database.read(c -> Jdbc.query(c, SELECT + "WHERE a.platform = ? ORDER BY a.id", AppRepository::map,
+                platform.id()));
+    }
+
     public boolean isCollaborator(long appId, long userId) {
         return database.read(c -> Jdbc.queryOne(c,
                 "SELECT 1 FROM collaborators WHERE app_id = ? AND user_id = ?", r -> 1, appId, userId).isPresent());
