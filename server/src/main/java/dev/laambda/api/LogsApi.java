@@ -163,11 +163,14 @@ final class LogsApi {
         return new CloudWatchLogCopier.Source(app.id(), app.region(), functions);
     }
 
-    private static LogQuery query(Context ctx, App app) {
+    /** The filters of a request; an {@code entry} must be a Procfile entry of the current release (else 404). */
+    private LogQuery query(Context ctx, App app) {
+        Optional<String> entry = Optional.ofNullable(ctx.queryParam("entry")).filter(e -> !e.isBlank());
+        entry.ifPresent(name -> releases.formation(app).entry(name));
         int n = Optional.ofNullable(ctx.queryParam("n")).map(LogsApi::lineCount).orElse(DEFAULT_LINES);
         Optional<LogLine.Source> source = Optional.ofNullable(ctx.queryParam("source")).map(LogsApi::source);
         Optional<Instant> since = Optional.ofNullable(ctx.queryParam("since")).map(LogsApi::since);
-        return new LogQuery(app.id(), n, Optional.ofNullable(ctx.queryParam("entry")).filter(e -> !e.isBlank()), source,
+        return new LogQuery(app.id(), n, entry, source,
                 since, Optional.ofNullable(ctx.queryParam("request_id")).filter(r -> !r.isBlank()), Optional.empty());
     }
 

@@ -91,6 +91,7 @@ class LogStreamTest {
         assertEquals("invalid_since", admin.get("/api/v1/apps/diary/logs?since=yesterday").errorCode());
         assertEquals("invalid_source", admin.get("/api/v1/apps/diary/logs?source=kernel").errorCode());
         assertEquals(404, admin.get("/api/v1/apps/nope/logs").status());
+        assertEquals("entry_not_found", admin.get("/api/v1/apps/diary/logs?entry=worker").errorCode());
         TestApi.Response stranger = server.newUser("stranger@example.com").get("/api/v1/apps/diary/logs/stream");
         assertTrue(stranger.status() == 403 || stranger.status() == 404, stranger.body());
         assertTrue(stranger.body().startsWith("{"), "a JSON error, not a stream: " + stranger.body());
