@@ -59,6 +59,9 @@ class LogDrainsTest {
                     return {"statusCode": 200, "body": "ok"}
                 """, "requirements.txt", "", "Procfile", "web: app.handler\n"));
         app.pushAccepted();
+        // The push's last lines are stored a moment after it returns: a drain added before would get them too.
+        awaitTrue(() -> stored().stream().anyMatch(l -> l.get("line").asText().startsWith("       Done in")),
+                () -> "the push's lines are stored");
     }
 
     @AfterAll
