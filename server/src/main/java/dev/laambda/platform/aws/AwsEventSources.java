@@ -16,7 +16,6 @@ import software.amazon.awssdk.services.lambda.model.EventSourceMappingConfigurat
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Event;
 import software.amazon.awssdk.services.s3.model.FilterRule;
-import software.amazon.awssdk.services.s3.model.FilterRuleName;
 import software.amazon.awssdk.services.s3.model.GetBucketNotificationConfigurationResponse;
 import software.amazon.awssdk.services.s3.model.LambdaFunctionConfiguration;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -220,7 +219,8 @@ final class AwsEventSources {
                 .id(notificationId(lambda.name(), bucket)).lambdaFunctionArn(aliasArn).events(Event.S3_OBJECT_CREATED);
         if (bucket.prefix() != null) {
             wanted.filter(NotificationConfigurationFilter.builder().key(S3KeyFilter.builder().filterRules(
-                    FilterRule.builder().name(FilterRuleName.PREFIX).value(bucket.prefix()).build()).build()).build());
+                    // "prefix" as S3's documentation writes it (the SDK's enum says "Prefix"; S3 takes both, moto only this).
+                    FilterRule.builder().name("prefix").value(bucket.prefix()).build()).build()).build());
         }
         LambdaFunctionConfiguration configuration = wanted.build();
         changeNotifications(s3, bucket.bucket(), true, configurations -> {
