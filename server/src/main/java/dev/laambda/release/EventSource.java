@@ -51,17 +51,7 @@ public sealed interface EventSource {
          * schedule, within EventBridge's 64 characters.
          */
         public String ruleName(String functionName) {
-            String hash = java.util.HexFormat.of().formatHex(sha256(identity()), 0, 4);
-            return (functionName.length() > 55 ? functionName.substring(0, 55) : functionName) + "-" + hash;
-        }
-
-        private static byte[] sha256(String text) {
-            try {
-                return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(
-                        java.nio.charset.StandardCharsets.UTF_8));
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+            return dev.laambda.platform.EventRuleName.of(functionName, identity());
         }
     }
 

@@ -51,7 +51,8 @@ public record FormationEntry(String handler, String functionName, int memoryMb, 
     /** This entry's function in release {@code version} of {@code app}, with the release's config as its environment. */
     public FunctionSpec function(App app, String artifactSha, int version, Map<String, String> config) {
         return new FunctionSpec(app.id(), functionName, handler, runtime, memoryMb, timeoutS, artifactSha, version,
-                app.region(), config, reservedConcurrency == null ? OptionalInt.empty() : OptionalInt.of(reservedConcurrency));
+                app.region(), config, reservedConcurrency == null ? OptionalInt.empty() : OptionalInt.of(reservedConcurrency),
+                eventSources);
     }
 
     public static void checkMemory(int memory) {

@@ -11,9 +11,11 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import java.net.URI;
 import java.time.Duration;
@@ -76,6 +78,15 @@ public final class AwsClients implements AutoCloseable {
 
     public CloudWatchClient cloudWatch(String region) {
         return client("monitoring", region, CloudWatchClient.class, CloudWatchClient::builder);
+    }
+
+    public EventBridgeClient eventBridge(String region) {
+        return client("events", region, EventBridgeClient.class, EventBridgeClient::builder);
+    }
+
+    /** Path-style addressing with an endpoint: an AWS-compatible server on loopback has no bucket host names. */
+    public S3Client s3(String region) {
+        return client("s3", region, S3Client.class, () -> S3Client.builder().forcePathStyle(endpoint.isPresent()));
     }
 
     private <C extends SdkClient, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>>

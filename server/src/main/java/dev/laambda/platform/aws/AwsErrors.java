@@ -50,6 +50,12 @@ final class AwsErrors {
                 action + " failed: AWS could not be reached (" + oneLine(e.getMessage()) + ")");
     }
 
+    /** AWS answered but refused part of the request in its body (PutTargets' FailedEntries). */
+    static LaambdaException refused(String action, String code, String detail) {
+        return LaambdaException.invalid("aws_error", action + " failed: " + code
+                + (detail == null || detail.isBlank() ? "" : " (" + oneLine(detail) + ")"));
+    }
+
     private static String attempts(SdkException e) {
         Integer attempts = e.numAttempts();
         return attempts == null ? "retries" : attempts + (attempts == 1 ? " attempt" : " attempts");

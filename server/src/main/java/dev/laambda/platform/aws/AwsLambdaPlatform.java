@@ -36,8 +36,11 @@ import java.util.function.Consumer;
  * Functions on AWS Lambda, through the AWS SDK v2: each Procfile entry is a Lambda function APP-ENTRY whose
  * alias {@code live} points at the published version of the app's current release. Going live
  * (docs/architecture.md): <b>prepare</b> creates or updates each function and publishes a version (or reuses
- * one with the same code and configuration, as after a rollback); <b>switch</b> moves every alias, moving back
- * what moved when one fails; <b>finish</b> deletes the functions of entries the release no longer has.
+ * one with the same code and configuration, as after a rollback); <b>switch</b> moves every alias, then gives
+ * each function the event sources of the release (AwsEventSources), undoing both when one step fails;
+ * <b>finish</b> takes away the sources the release no longer has and deletes the functions (with their sources) of
+ * entries it no longer has. Sources are added only at the switch: every one targets the alias {@code live}, which a
+ * new function has only then, and before it a new schedule or queue would reach the previous release's code.
  */
 public final class AwsLambdaPlatform implements FunctionPlatform {
 
@@ -53,6 +56,7 @@ public final class AwsLambdaPlatform implements FunctionPlatform {
 
     private final AwsClients aws;
     private final RoleCheck roles;
+    private final AwsEventSources eventSources;
     private final ArtifactStore artifacts;
     private final FunctionUrlAuth webUrlAuth;
     private final String endpointDescription;
@@ -62,6 +66,7 @@ public final class AwsLambdaPlatform implements FunctionPlatform {
                              String endpointDescription) {
         this.aws = aws;
         this.roles = new RoleCheck(aws);
+        this.eventSources = new AwsEventSources(aws);
         this.artifacts = artifacts;
         this.webUrlAuth = webUrlAuth;
         this.endpointDescription = endpointDescription;
@@ -89,7 +94,7 @@ public final class AwsLambdaPlatform implements FunctionPlatform {
                 published.add(publish(rollout, function, zip, configuration(function, role, rollout), progress));
             }
         }
-        return new Switch(published, rollout.removedFunctions());
+        return new Switch(published, rollout.replaced(), rollout.removedFunctions());
     }
 
     @Override
@@ -132,12 +137,20 @@ public final class AwsLambdaPlatform implements FunctionPlatform {
         return new LambdaLogs(aws.logs(function.region())).tail(function.functionName(), limit);
     }
 
-    /** Deletes the functions with their versions, aliases and URLs (their app was destroyed). */
+    /**
+     * Deletes the functions with their versions, aliases and URLs, and the rules, mappings and bucket notifications
+     * that invoke them (their app was destroyed): Lambda's DeleteFunction leaves those behind.
+     */
     @Override
     public void remove(List<FunctionRef> functions) {
         for (FunctionRef function : functions) {
-            new LambdaFunction(aws.lambda(function.region()), function.functionName()).delete();
+            delete(function);
         }
+    }
+
+    private void delete(FunctionRef function) {
+        eventSources.removeAll(function);
+        new LambdaFunction(aws.lambda(function.region()), function.functionName()).delete();
     }
 
     /**
@@ -170,7 +183,7 @@ public final class AwsLambdaPlatform implements FunctionPlatform {
             progress.accept("-----> " + function.functionName() + ": published version " + version);
         }
         progress.accept("       " + arn);
-        return new Published(lambda, entry(function, rollout), version);
+        return new Published(lambda, function, entry(function, rollout), version);
     }
 
     /** Lambda's CodeSha256 of a zip: its SHA-256, base64. */
@@ -240,7 +253,7 @@ public final class AwsLambdaPlatform implements FunctionPlatform {
     }
 
     /** The function of a Procfile entry of the release, published as {@code version}. */
-    private record Published(LambdaFunction lambda, String entry, String version) {
+    private record Published(LambdaFunction lambda, FunctionSpec function, String entry, String version) {
     }
 
     /** An alias that moved, and where it pointed before (empty: it was just created). */
@@ -251,12 +264,22 @@ public final class AwsLambdaPlatform implements FunctionPlatform {
     private final class Switch implements PreparedRollout {
 
         private final List<Published> published;
+        private final Map<String, FunctionSpec> replaced = new HashMap<>();
         private final List<FunctionSpec> removed;
         private final List<Moved> moved = new ArrayList<>();
+        /** Functions whose sources the switch began to apply: what switching back undoes. */
+        private final List<FunctionSpec> sourced = new ArrayList<>();
 
-        Switch(List<Published> published, List<FunctionSpec> removed) {
+        Switch(List<Published> published, List<FunctionSpec> replaced, List<FunctionSpec> removed) {
             this.published = published;
+            replaced.forEach(function -> this.replaced.put(function.functionName(), function));
             this.removed = removed;
+        }
+
+        /** The function's sources in the release this one replaces; none for a new entry. */
+        private List<String> sourcesBefore(FunctionSpec function) {
+            FunctionSpec before = replaced.get(function.functionName());
+            return before == null ? List.of() : before.eventSources();
         }
 
         @Override
@@ -267,6 +290,10 @@ public final class AwsLambdaPlatform implements FunctionPlatform {
                     if (function.entry().equals(WEB_ENTRY)) {
                         function.lambda().ensureFunctionUrl(LIVE_ALIAS, webUrlAuth.lambdaType());
                     }
+                }
+                for (Published function : published) {
+                    sourced.add(function.function());
+                    eventSources.apply(function.function());
                 }
             } catch (RuntimeException e) {
                 switchBack(e);
@@ -279,8 +306,24 @@ public final class AwsLambdaPlatform implements FunctionPlatform {
             switchBack(null);
         }
 
-        /** Moves every alias that moved back where it was, newest first; failures are kept on {@code cause}. */
+        /**
+         * Takes away the sources the switch added, then moves every alias that moved back where it was, newest
+         * first; failures are kept on {@code cause}.
+         */
         private void switchBack(RuntimeException cause) {
+            for (int i = sourced.size() - 1; i >= 0; i--) {
+                FunctionSpec function = sourced.get(i);
+                try {
+                    eventSources.restore(function, sourcesBefore(function));
+                } catch (RuntimeException undo) {
+                    log.error("event=event_sources_restore_failed function={} error=\"{}\"", function.functionName(),
+                            undo.getMessage());
+                    if (cause != null) {
+                        cause.addSuppressed(undo);
+                    }
+                }
+            }
+            sourced.clear();
             for (int i = moved.size() - 1; i >= 0; i--) {
                 Moved alias = moved.get(i);
                 try {
@@ -300,10 +343,30 @@ public final class AwsLambdaPlatform implements FunctionPlatform {
             moved.clear();
         }
 
+        /** Each step is tried even when one before it failed; the first failure is thrown, for a retry. */
         @Override
         public void finish() {
+            List<Runnable> steps = new ArrayList<>();
+            for (Published function : published) {
+                steps.add(() -> eventSources.removeStale(function.function(), sourcesBefore(function.function())));
+            }
             for (FunctionSpec function : removed) {
-                new LambdaFunction(aws.lambda(function.region()), function.functionName()).delete();
+                steps.add(() -> delete(function.ref()));
+            }
+            RuntimeException failed = null;
+            for (Runnable step : steps) {
+                try {
+                    step.run();
+                } catch (RuntimeException e) {
+                    if (failed == null) {
+                        failed = e;
+                    } else {
+                        failed.addSuppressed(e);
+                    }
+                }
+            }
+            if (failed != null) {
+                throw failed;
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.laambda.platform.aws;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.laambda.LaambdaException;
 import org.slf4j.Logger;
@@ -11,6 +12,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.Environment;
+import software.amazon.awssdk.services.lambda.model.EventSourceMappingConfiguration;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 import software.amazon.awssdk.services.lambda.model.FunctionUrlAuthType;
 import software.amazon.awssdk.services.lambda.model.GetAliasResponse;
@@ -23,7 +25,7 @@ import software.amazon.awssdk.services.lambda.model.UpdateFunctionConfigurationR
 import software.amazon.awssdk.services.lambda.waiters.LambdaWaiter;
 
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -265,20 +267,105 @@ public final class LambdaFunction {
 
     /** The Sids of the alias's resource policy; none when it has no policy. */
     private Set<String> statementIds(String alias) {
+        return policyStatements(alias).keySet();
+    }
+
+    /** The statements of the alias's resource policy by Sid; none when it has no policy. */
+    private Map<String, JsonNode> policyStatements(String alias) {
         String policy;
         try {
             policy = call("GetPolicy", () -> lambda.getPolicy(get -> get.functionName(name).qualifier(alias))).policy();
         } catch (NotFound e) {
-            return Set.of();
+            return Map.of();
         }
-        Set<String> ids = new HashSet<>();
+        Map<String, JsonNode> statements = new LinkedHashMap<>();
         try {
-            JSON.readTree(policy).path("Statement").forEach(statement -> ids.add(statement.path("Sid").asText()));
+            JSON.readTree(policy).path("Statement").forEach(statement -> statements.put(statement.path("Sid").asText(),
+                    statement));
         } catch (JsonProcessingException e) {
             throw new LaambdaException(LaambdaException.Kind.UNAVAILABLE, "aws_error",
                     "GetPolicy of " + name + " failed: the policy Lambda returned is not JSON");
         }
-        return ids;
+        return statements;
+    }
+
+    /** The alias's ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME:ALIAS); empty when there is no such alias. */
+    public Optional<String> aliasArn(String alias) {
+        try {
+            return Optional.of(call("GetAlias", () -> lambda.getAlias(get -> get.functionName(name).name(alias)))
+                    .aliasArn());
+        } catch (NotFound e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Lets {@code principal} (a service, events.amazonaws.com) invoke the alias on behalf of {@code sourceArn}
+     * only, under statement {@code sid}; nothing when the statement is there already (Lambda refuses a Sid twice).
+     */
+    public void allowInvoke(String alias, String sid, String principal, String sourceArn) {
+        if (statementIds(alias).contains(sid)) {
+            return;
+        }
+        call("AddPermission", () -> lambda.addPermission(allow -> allow.functionName(name).qualifier(alias)
+                .statementId(sid).action("lambda:InvokeFunction").principal(principal).sourceArn(sourceArn)));
+        log.info("event=lambda_permission_added function={} alias={} sid={} principal={}", name, alias, sid, principal);
+    }
+
+    /** Takes statement {@code sid} out of the alias's policy; nothing when it is not there. */
+    public void revoke(String alias, String sid) {
+        if (!statementIds(alias).contains(sid)) {
+            return;
+        }
+        try {
+            call("RemovePermission", () -> lambda.removePermission(remove -> remove.functionName(name).qualifier(alias)
+                    .statementId(sid)));
+        } catch (NotFound e) {
+            return;
+        }
+        log.info("event=lambda_permission_removed function={} alias={} sid={}", name, alias, sid);
+    }
+
+    /** The source ARNs (AWS:SourceArn) of the alias's statements whose Sid starts with {@code sidPrefix}. */
+    public List<String> permittedSources(String alias, String sidPrefix) {
+        return policyStatements(alias).entrySet().stream().filter(statement -> statement.getKey().startsWith(sidPrefix))
+                .map(statement -> statement.getValue().path("Condition").path("ArnLike").path("AWS:SourceArn").asText(""))
+                .filter(arn -> !arn.isEmpty()).toList();
+    }
+
+    /** The event source mappings on the alias ({@code NAME:ALIAS}), of {@code sourceArn} only unless it is null. */
+    public List<EventSourceMappingConfiguration> mappings(String alias, String sourceArn) {
+        try {
+            return call("ListEventSourceMappings", () -> lambda.listEventSourceMappingsPaginator(list -> list
+                    .functionName(name + ":" + alias).eventSourceArn(sourceArn)).eventSourceMappings().stream().toList());
+        } catch (NotFound e) {
+            return List.of();
+        }
+    }
+
+    /** Maps a queue or stream to the alias; {@code startingPosition} null for a queue. Returns the mapping's UUID. */
+    public String createMapping(String alias, String sourceArn, int batchSize, String startingPosition) {
+        String uuid = call("CreateEventSourceMapping", () -> lambda.createEventSourceMapping(create -> create
+                .functionName(name + ":" + alias).eventSourceArn(sourceArn).batchSize(batchSize).enabled(true)
+                .startingPosition(startingPosition))).uuid();
+        log.info("event=lambda_mapping_created function={} alias={} uuid={} source={}", name, alias, uuid, sourceArn);
+        return uuid;
+    }
+
+    public void updateMappingBatchSize(String uuid, int batchSize) {
+        call("UpdateEventSourceMapping", () -> lambda.updateEventSourceMapping(update -> update.uuid(uuid)
+                .batchSize(batchSize)));
+        log.info("event=lambda_mapping_updated function={} uuid={} batch_size={}", name, uuid, batchSize);
+    }
+
+    /** Deletes the mapping; nothing when it is gone already. */
+    public void deleteMapping(String uuid) {
+        try {
+            call("DeleteEventSourceMapping", () -> lambda.deleteEventSourceMapping(delete -> delete.uuid(uuid)));
+        } catch (NotFound e) {
+            return;
+        }
+        log.info("event=lambda_mapping_deleted function={} uuid={}", name, uuid);
     }
 
     /**

@@ -219,6 +219,29 @@ class AwsPushTest {
         }
     }
 
+    @Test
+    void addingAScheduleToAnAwsFunctionCreatesItsEventBridgeRuleAndARollbackRemovesIt() {
+        awsApp("cron", SEED_APP).pushAccepted();
+        TestApi admin = server.admin();
+        String sources = "/api/v1/apps/cron/functions/create/event-sources";
+        int before = admin.get("/api/v1/apps/cron/releases").json().get(0).get("version").asInt();
+
+        TestApi.Response added = admin.post(sources, "{\"source\":\"schedule:rate(5 minutes)\"}");
+        assertEquals(201, added.status(), added.body());
+
+        String rule = dev.laambda.platform.EventRuleName.of("cron-create", "schedule:rate(5 minutes)");
+        var events = aws.eventBridge("us-east-1");
+        assertEquals("rate(5 minutes)", events.describeRule(describe -> describe.name(rule)).scheduleExpression());
+        assertEquals(List.of("arn:aws:lambda:us-east-1:" + MotoServer.ACCOUNT + ":function:cron-create:live"),
+                events.listTargetsByRule(list -> list.rule(rule)).targets().stream().map(t -> t.arn()).toList());
+        assertEquals("schedule:rate(5 minutes)", admin.get(sources).json().get(0).get("source").asText());
+
+        TestApi.Response rolledBack = admin.post("/api/v1/apps/cron/releases/v" + before + "/rollback", null);
+        assertEquals(201, rolledBack.status(), rolledBack.body());
+        assertEquals(0, admin.get(sources).json().size());
+        assertTrue(events.listRules(list -> list.namePrefix("cron-")).rules().isEmpty(), "the rollback removed the rule");
+    }
+
     private static TestApp awsApp(String name, Map<String, String> files) {
         return TestApp.createWith(server, name, "{\"name\":\"" + name + "\",\"platform\":\"aws\",\"role_arn\":\"" + role
                 + "\"}", files);
