@@ -140,7 +140,11 @@ class LogStreamTest {
         try (TestServer other = server.another(Map.of(ServerConfig.MASTER_KEY, MASTER_KEY,
                 ServerConfig.BUILDER, "local", ServerConfig.INSTANCES, "process"));
              LogTail tail = tail("/api/v1/apps/diary/logs/stream?n=1&source=laambda", null)) {
-            // (Artifacts are not shared between servers yet: a change that needs none.)
+            // Artifacts are not shared between servers yet: a release needing the code is refused in one line...
+            TestApi.Response refused = other.admin().patch("/api/v1/apps/diary/config", "{\"VIA\":\"b\"}");
+            assertEquals(503, refused.status(), refused.body());
+            assertEquals("artifact_not_here", refused.errorCode());
+            // ...and a change that needs none goes through.
             other.newUser("carol@example.com");
             assertEquals(201, other.admin().post("/api/v1/apps/diary/collaborators",
                     "{\"email\":\"carol@example.com\"}").status());

@@ -1,6 +1,7 @@
 package dev.laambda.platform.local;
 
 import dev.laambda.Directories;
+import dev.laambda.LaambdaException;
 import dev.laambda.build.ArtifactStore;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
@@ -35,6 +36,12 @@ public final class ArtifactUnpacker {
         Path target = appDir.resolve(sha256);
         if (Files.isDirectory(target)) {
             return target;
+        }
+        if (!store.contains(sha256)) {
+            // Another server built it, and servers do not share artifacts yet (README, "Growing past one machine").
+            throw new LaambdaException(LaambdaException.Kind.UNAVAILABLE, "artifact_not_here", "The code of this "
+                    + "release (artifact " + sha256.substring(0, 12) + "…) is on another server's disk, not this one's: "
+                    + "use the server the app was pushed to, until servers share an artifact store.");
         }
         Path staging = appDir.resolve(sha256 + ".partial");
         try {
