@@ -28,7 +28,9 @@ import dev.laambda.build.ArtifactPacker;
 import dev.laambda.build.BuildCache;
 import dev.laambda.build.BuildEnvironment;
 import dev.laambda.build.Buildpacks;
+import dev.laambda.build.ArtifactStore;
 import dev.laambda.build.FileArtifactStore;
+import dev.laambda.build.S3ArtifactStore;
 import dev.laambda.build.LocalBuilder;
 import dev.laambda.git.GitEndpoint;
 import dev.laambda.git.SshGitServer;
@@ -221,6 +223,17 @@ public final class Laambda implements AutoCloseable {
         return new Sandboxes(functions, builds, Optional.empty());
     }
 
+    /** The clients of the artifact bucket: its own endpoint's (LAAMBDA_S3_ENDPOINT), else every AWS client's. */
+    private static AwsClients s3Clients(ServerConfig.S3Bucket bucket, AwsClients aws,
+                                        List<AutoCloseable> parts) {
+        if (bucket.endpoint().isEmpty()) {
+            return aws;
+        }
+        AwsClients own = AwsClients.withDefaultCredentials(bucket.endpoint());
+        parts.add(0, own);
+        return own;
+    }
+
     /** Starts every part; {@code console} receives the one-time bootstrap token and the ready line. */
     public static Laambda start(ServerConfig config, PrintStream console) {
         // First: what follows clears the leftovers of a killed server from the data directory, never a live one's.
@@ -246,7 +259,13 @@ public final class Laambda implements AutoCloseable {
             ReleaseRepository releaseRepository = new ReleaseRepository(database);
             requireSameMasterKey(releaseRepository.masterKeyIds(), cipher.masterKeyId());
             GitRepos repos = new GitRepos(config.reposDir());
-            FileArtifactStore artifactStore = new FileArtifactStore(config.artifactsDir());
+            // With a bucket every server of the database shares the artifacts; this server's disk only caches them.
+            Optional<S3ArtifactStore> s3Artifacts = config.s3().map(bucket -> new S3ArtifactStore(
+                    s3Clients(bucket, aws, parts).s3(bucket.region()), bucket.name(),
+                    new FileArtifactStore(config.artifactsDir())).requireBucket());
+            ArtifactStore artifactStore = s3Artifacts.<ArtifactStore>map(store -> store)
+                    .orElseGet(() -> new FileArtifactStore(config.artifactsDir()));
+            log.info("event=artifact_store store={}", s3Artifacts.isPresent() ? "s3" : "file");
             docker.engine().ifPresent(engine -> {
                 int removed = engine.removeLeftovers();
                 if (removed > 0) {
@@ -263,7 +282,7 @@ public final class Laambda implements AutoCloseable {
                     instances(config, isolation, docker.engine(), sandboxes.functions()), config.functionConcurrency(),
                     new InstanceMemory(config.instanceMemory() >> 20), config.idleTimeout(), functionMetrics);
             parts.add(0, platform);
-            AwsLambdaPlatform awsPlatform = new AwsLambdaPlatform(aws, artifactStore, config.functionUrlAuth(),
+            AwsLambdaPlatform awsPlatform = new AwsLambdaPlatform(aws, artifactStore, s3Artifacts, config.functionUrlAuth(),
                     config.awsEndpoint().map(Object::toString).orElse("AWS"));
             Platforms platforms = new Platforms(platform, awsPlatform);
             log.info("event=platform platform={}", platform.description());
@@ -290,7 +309,8 @@ public final class Laambda implements AutoCloseable {
                     config.unpackedDir());
             appDirectories.migrate(appRepository::idsByName);
             Apps apps = new Apps(appRepository, users, releases, appDirectories, appLocks, platforms,
-                    new AppPlacement(config.platform(), config.defaultRegion(), new RoleCheck(aws)), isolation, appLog);
+                    new AppPlacement(config.platform(), config.defaultRegion(), new RoleCheck(aws)), isolation, appLog,
+                    new ArtifactRepository(database), artifactStore);
 
             SshKeys sshKeys = new SshKeys(new SshKeyRepository(database));
             BuildRepository builds = new BuildRepository(database);

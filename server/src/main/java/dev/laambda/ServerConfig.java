@@ -56,7 +56,15 @@ public record ServerConfig(
         Optional<String> metricsToken,
         List<String> drainAllowed,
         Optional<Path> drainCaFile,
-        LogStore logStore) {
+        LogStore logStore,
+        Optional<S3Bucket> s3) {
+
+    /**
+     * The bucket every server of the database keeps artifacts in, with its own endpoint (an S3-compatible store)
+     * or empty for LAAMBDA_AWS_ENDPOINT's, and its region.
+     */
+    public record S3Bucket(String name, Optional<URI> endpoint, String region) {
+    }
 
     public static final String DATA = "LAAMBDA_DATA";
     public static final String HTTP_HOST = "LAAMBDA_HTTP_HOST";
@@ -112,6 +120,12 @@ public record ServerConfig(
     public static final String LOG_STORE = "LAAMBDA_LOG_STORE";
     /** The region of that key's KMS: else the region its ARN names, else LAAMBDA_DEFAULT_REGION. */
     public static final String KMS_REGION = "LAAMBDA_KMS_REGION";
+    /** The S3 bucket artifacts are kept in, shared by every server of the database; unset: this server's disk. */
+    public static final String S3_BUCKET = "LAAMBDA_S3_BUCKET";
+    /** An S3-compatible store (MinIO, Ceph) for that bucket; unset: LAAMBDA_AWS_ENDPOINT, else AWS. */
+    public static final String S3_ENDPOINT = "LAAMBDA_S3_ENDPOINT";
+    /** The bucket's region; unset: LAAMBDA_DEFAULT_REGION. */
+    public static final String S3_REGION = "LAAMBDA_S3_REGION";
     /** Where new apps' functions run when apps:create names no platform: local or aws. */
     public static final String PLATFORM = "LAAMBDA_PLATFORM";
 
@@ -237,6 +251,7 @@ public record ServerConfig(
             problems.add(LOG_STORE + " must be on or off (got '" + env.get(LOG_STORE) + "')");
             return LogStore.ON;
         });
+        Optional<S3Bucket> s3 = s3Bucket(env, region, problems);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Invalid server settings: " + String.join("; ", problems));
         }
@@ -244,7 +259,34 @@ public record ServerConfig(
                 buildpacksDir, order, new BuildLimits(buildTimeout, buildDisk), concurrency, idleTimeout, builder, instances,
                 dockerHost, egress.orElse(Egress.INTERNET), buildEgress.orElse(Egress.INTERNET), buildAllowed, netfilterImage,
                 Map.copyOf(images), instanceMemory, runtimeRelay, repoLimit, awsEndpoint, functionUrlAuth,
-                kmsKey, platform, logRetention, metricsToken, drainAllowed, drainCaFile, logStore);
+                kmsKey, platform, logRetention, metricsToken, drainAllowed, drainCaFile, logStore, s3);
+    }
+
+    /** LAAMBDA_S3_BUCKET with its endpoint and region; endpoint or region without a bucket is a mistake, said so. */
+    private static Optional<S3Bucket> s3Bucket(Map<String, String> env, String defaultRegion, List<String> problems) {
+        Optional<String> bucket = nonBlank(env.get(S3_BUCKET)).map(String::strip);
+        Optional<String> endpointValue = nonBlank(env.get(S3_ENDPOINT)).map(String::strip);
+        Optional<String> region = nonBlank(env.get(S3_REGION)).map(String::strip);
+        Optional<URI> endpoint = endpointValue.flatMap(ServerConfig::httpUrl);
+        if (endpointValue.isPresent() && endpoint.isEmpty()) {
+            problems.add(S3_ENDPOINT + " must be an http:// or https:// URL like http://127.0.0.1:9000 (got '"
+                    + endpointValue.get() + "')");
+        }
+        if (region.isPresent() && !region.get().matches(REGION_PATTERN)) {
+            problems.add(S3_REGION + " must be an AWS region name like eu-west-1 (got '" + region.get() + "')");
+        }
+        if (bucket.isEmpty()) {
+            if (endpointValue.isPresent() || region.isPresent()) {
+                problems.add((endpointValue.isPresent() ? S3_ENDPOINT : S3_REGION) + " is set but " + S3_BUCKET
+                        + " is not: set the bucket too, or unset it");
+            }
+            return Optional.empty();
+        }
+        if (!bucket.get().matches(BUCKET_PATTERN)) {
+            problems.add(S3_BUCKET + " must be an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens, "
+                    + "a letter or digit first and last, like laambda-artifacts (got '" + bucket.get() + "')");
+        }
+        return Optional.of(new S3Bucket(bucket.get(), endpoint, region.orElse(defaultRegion)));
     }
 
     /** LAAMBDA_KMS_KEY_ID with its region: LAAMBDA_KMS_REGION, else the key ARN's, else the server's default. */
@@ -369,6 +411,7 @@ public record ServerConfig(
     static final String IPV4_PORT_PATTERN = "^((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d):"
             + "([1-9]\\d{0,3}|[1-5]\\d{4}|6[0-4]\\d{3}|65[0-4]\\d{2}|655[0-2]\\d|6553[0-5])$";
     public static final String EMAIL_PATTERN = "^[^@\\s]+@[^@\\s]+$";
+    static final String BUCKET_PATTERN = "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$";
     public static final String REGION_PATTERN = "^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\\d{1,2}$";
 
     public Path postgresDir() {

@@ -120,6 +120,34 @@ class ServerConfigTest {
     }
 
     @Test
+    void anS3BucketIsOptionalAndTakesItsOwnEndpointAndRegionElseTheServersDefaults() {
+        assertTrue(ServerConfig.fromEnvironment(Map.of("HOME", "/h")).s3().isEmpty(), "artifacts on this server's disk");
+        assertEquals(new ServerConfig.S3Bucket("laambda-artifacts", java.util.Optional.empty(), "eu-west-1"),
+                ServerConfig.fromEnvironment(Map.of("HOME", "/h", ServerConfig.S3_BUCKET, "laambda-artifacts",
+                        ServerConfig.DEFAULT_REGION, "eu-west-1")).s3().orElseThrow());
+        assertEquals(new ServerConfig.S3Bucket("artifacts.example", java.util.Optional.of(
+                        java.net.URI.create("http://127.0.0.1:9000")), "us-west-2"),
+                ServerConfig.fromEnvironment(Map.of("HOME", "/h", ServerConfig.S3_BUCKET, "artifacts.example",
+                        ServerConfig.S3_ENDPOINT, "http://127.0.0.1:9000", ServerConfig.S3_REGION, "us-west-2"))
+                        .s3().orElseThrow());
+        Map<Map<String, String>, String> bad = Map.of(
+                Map.of(ServerConfig.S3_BUCKET, "My_Bucket"), "LAAMBDA_S3_BUCKET must be an S3 bucket name: 3-63 "
+                        + "lowercase letters, digits, dots and hyphens, a letter or digit first and last, like "
+                        + "laambda-artifacts (got 'My_Bucket')",
+                Map.of(ServerConfig.S3_BUCKET, "b-1", ServerConfig.S3_ENDPOINT, "minio:9000"),
+                "LAAMBDA_S3_ENDPOINT must be an http:// or https:// URL like http://127.0.0.1:9000 (got 'minio:9000')",
+                Map.of(ServerConfig.S3_BUCKET, "b-1", ServerConfig.S3_REGION, "europe"),
+                "LAAMBDA_S3_REGION must be an AWS region name like eu-west-1 (got 'europe')",
+                Map.of(ServerConfig.S3_ENDPOINT, "http://127.0.0.1:9000"),
+                "LAAMBDA_S3_ENDPOINT is set but LAAMBDA_S3_BUCKET is not: set the bucket too, or unset it");
+        bad.forEach((env, message) -> {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ServerConfig.fromEnvironment(env), env.toString());
+            assertEquals("Invalid server settings: " + message, e.getMessage());
+        });
+    }
+
+    @Test
     void aKmsKeyIsNamedByIdArnOrAliasAndItsKmsIsTheArnsRegionElseTheDefault() {
         assertTrue(ServerConfig.fromEnvironment(Map.of("HOME", "/h")).kmsKey().isEmpty(), "the master key seals config");
         assertEquals(new dev.laambda.platform.aws.KmsKey("1234abcd-12ab-34cd-56ef-1234567890ab", "eu-west-1"),

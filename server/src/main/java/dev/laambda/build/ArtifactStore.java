@@ -16,6 +16,9 @@ public interface ArtifactStore {
     /** A local file with the artifact's bytes (for a remote store, a downloaded copy). */
     Path localCopy(String sha256);
 
+    /** Deletes the artifact (no release references it any more); nothing when it is not there. */
+    void delete(String sha256);
+
     /** Where the artifact lives, recorded with it in PostgreSQL. */
     String uri(String sha256);
 }

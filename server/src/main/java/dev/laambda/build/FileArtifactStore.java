@@ -54,15 +54,29 @@ public final class FileArtifactStore implements ArtifactStore {
 
     @Override
     public Path localCopy(String sha256) {
-        if (!SHA256.matcher(sha256).matches()) {
-            throw new IllegalArgumentException("Not a sha256: " + sha256);
-        }
+        requireSha256(sha256);
         return root.resolve(sha256.substring(0, 2)).resolve(sha256 + ".zip");
     }
 
     @Override
     public String uri(String sha256) {
         return localCopy(sha256).toUri().toString();
+    }
+
+    @Override
+    public void delete(String sha256) {
+        try {
+            Files.deleteIfExists(localCopy(sha256));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not delete artifact " + sha256 + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Artifact names are 64 lowercase hex digits: nothing else may become a file or object name. */
+    static void requireSha256(String sha256) {
+        if (!SHA256.matcher(sha256).matches()) {
+            throw new IllegalArgumentException("Not a sha256: " + sha256);
+        }
     }
 
     /** Copies and syncs to disk, refusing bytes that do not hash to the name they will be stored under. */

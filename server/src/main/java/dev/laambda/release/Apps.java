@@ -3,6 +3,7 @@ package dev.laambda.release;
 import dev.laambda.Echo;
 import dev.laambda.LaambdaException;
 import dev.laambda.TenantIsolation;
+import dev.laambda.build.ArtifactStore;
 import dev.laambda.logs.AppLog;
 import dev.laambda.platform.FunctionRef;
 import dev.laambda.platform.Platforms;
@@ -11,6 +12,7 @@ import dev.laambda.store.App;
 import dev.laambda.store.AppDirectories;
 import dev.laambda.store.AppLocks;
 import dev.laambda.store.AppRepository;
+import dev.laambda.store.ArtifactRepository;
 import dev.laambda.store.User;
 import dev.laambda.store.UserRepository;
 
@@ -39,9 +41,14 @@ public final class Apps {
     private final AppPlacement placement;
     private final AppLog appLog;
     private final TenantIsolation isolation;
+    private final ArtifactRepository artifacts;
+    private final ArtifactStore artifactStore;
 
     public Apps(AppRepository apps, UserRepository users, Releases releases, AppDirectories directories, AppLocks locks,
-                Platforms platforms, AppPlacement placement, TenantIsolation isolation, AppLog appLog) {
+                Platforms platforms, AppPlacement placement, TenantIsolation isolation, AppLog appLog,
+                ArtifactRepository artifacts, ArtifactStore artifactStore) {
+        this.artifacts = artifacts;
+        this.artifactStore = artifactStore;
         this.appLog = appLog;
         this.isolation = isolation;
         this.apps = apps;
@@ -129,9 +136,12 @@ public final class Apps {
              AppLocks.Held releasing = locks.lockReleases(app.id(), () -> log.info("event=destroy_waiting app={}", app.name()))) {
             List<FunctionRef> functions = releases.formation(app).entries().values().stream()
                     .map(entry -> new FunctionRef(entry.functionName(), app.region())).toList();
+            List<String> code = artifacts.ofApp(app.id());
             apps.delete(app.id());
             platforms.of(app.platform()).remove(functions);
             directories.delete(app.id());
+            // Artifacts are content-addressed: another app with identical code keeps the ones its releases name.
+            artifacts.forgetUnreferenced(code).forEach(artifactStore::delete);
         }
         log.info("event=app_destroyed app={} app_id={}", app.name(), app.id());
     }

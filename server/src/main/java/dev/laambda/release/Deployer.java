@@ -132,8 +132,10 @@ public final class Deployer {
             buildLog.accept("-----> Discovering process types: " + String.join(", ", processTypes.keySet()));
 
             PackedArtifact packed = packer.pack(sourceDir, workspace.resolve("artifact.zip"), buildLog);
-            artifactStore.put(packed);
+            // Recorded before it is stored: an apps:destroy that deletes an artifact no release references then
+            // either runs first (this put stores it again) or takes the record away (the release is refused).
             artifacts.record(packed.sha256(), packed.zippedBytes(), artifactStore.uri(packed.sha256()));
+            artifactStore.put(packed);
             buildLog.accept("-----> Compressed artifact: " + humanSize(packed.zippedBytes()) + " (sha256 "
                     + packed.sha256().substring(0, 12) + "…)");
             if (packed.needsS3Upload()) {

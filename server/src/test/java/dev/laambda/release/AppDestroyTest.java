@@ -60,8 +60,19 @@ class AppDestroyTest {
                 data("workspaces/" + oldId));
         kept.forEach(dir -> assertTrue(Files.isDirectory(dir), dir + " held the old app's data"));
 
+        List<Path> artifacts = new java.util.ArrayList<>();
+        admin.get("/api/v1/apps/reuse/releases").json().forEach(release -> {
+            if (release.hasNonNull("artifact_sha")) {
+                String sha = release.get("artifact_sha").asText();
+                artifacts.add(data("artifacts/" + sha.substring(0, 2) + "/" + sha + ".zip"));
+            }
+        });
+        assertEquals(2, artifacts.stream().distinct().count(), "two pushes, two artifacts");
+        artifacts.forEach(file -> assertTrue(Files.isRegularFile(file), file + " held the old app's code"));
+
         assertEquals(200, admin.delete("/api/v1/apps/reuse?confirm=reuse").status());
         kept.forEach(dir -> assertFalse(Files.exists(dir), dir + " went with the app"));
+        artifacts.forEach(file -> assertFalse(Files.exists(file), file + " went with the app: no other app runs it"));
 
         TestApp reborn = TestApp.create(server, "reuse", Map.of(
                 "app.py", "import six\n\ndef handler(event, context):\n    return {'new': True}\n",

@@ -2,6 +2,7 @@ package dev.laambda.platform.aws;
 
 import dev.laambda.LaambdaException;
 import dev.laambda.build.ArtifactStore;
+import dev.laambda.build.S3ArtifactStore;
 import dev.laambda.platform.FunctionLogLine;
 import dev.laambda.platform.FunctionPlatform;
 import dev.laambda.platform.FunctionRef;
@@ -58,12 +59,21 @@ public final class AwsLambdaPlatform implements FunctionPlatform {
     private final RoleCheck roles;
     private final AwsEventSources eventSources;
     private final ArtifactStore artifacts;
+    /** Where zips over Lambda's 50 MB inline limit are taken from; empty: they are refused. */
+    private final Optional<S3ArtifactStore> s3Artifacts;
     private final FunctionUrlAuth webUrlAuth;
     private final String endpointDescription;
 
     /** {@code webUrlAuth}: who may call the web entry's Function URL. */
     public AwsLambdaPlatform(AwsClients aws, ArtifactStore artifacts, FunctionUrlAuth webUrlAuth,
                              String endpointDescription) {
+        this(aws, artifacts, Optional.empty(), webUrlAuth, endpointDescription);
+    }
+
+    /** {@code s3Artifacts}: the store zips over 50 MB are given to Lambda from (LAAMBDA_S3_BUCKET). */
+    public AwsLambdaPlatform(AwsClients aws, ArtifactStore artifacts, Optional<S3ArtifactStore> s3Artifacts,
+                             FunctionUrlAuth webUrlAuth, String endpointDescription) {
+        this.s3Artifacts = s3Artifacts;
         this.aws = aws;
         this.roles = new RoleCheck(aws);
         this.eventSources = new AwsEventSources(aws);
@@ -88,10 +98,10 @@ public final class AwsLambdaPlatform implements FunctionPlatform {
             // Lambda checks the role only when it creates a function: a role deleted since would go unnoticed by
             // a config change, and fail the next release half-way.
             roles.requireExisting(role);
-            Map<String, byte[]> zips = new HashMap<>();
+            Map<String, LambdaFunction.Code> codes = new HashMap<>();
             for (FunctionSpec function : rollout.functions()) {
-                byte[] zip = zips.computeIfAbsent(function.artifactSha(), this::zip);
-                published.add(publish(rollout, function, zip, configuration(function, role, rollout), progress));
+                LambdaFunction.Code code = codes.computeIfAbsent(function.artifactSha(), this::code);
+                published.add(publish(rollout, function, code, configuration(function, role, rollout), progress));
             }
         }
         return new Switch(published, rollout.replaced(), rollout.removedFunctions());
@@ -157,10 +167,12 @@ public final class AwsLambdaPlatform implements FunctionPlatform {
      * The release's version of one function: an existing version with exactly this code and configuration (after
      * a rollback, or a config change back to an earlier value), else $LATEST updated and published.
      */
-    private Published publish(Rollout rollout, FunctionSpec function, byte[] zip,
+    private Published publish(Rollout rollout, FunctionSpec function, LambdaFunction.Code code,
                               LambdaFunction.Configuration configuration, Consumer<String> progress) {
         LambdaFunction lambda = new LambdaFunction(aws.lambda(function.region()), function.functionName());
-        String codeSha = codeSha256(zip);
+        // A zip in S3 is not read here: its name is its SHA-256, so Lambda's CodeSha256 of it is known.
+        String codeSha = code.zip() != null ? codeSha256(code.zip().asByteArrayUnsafe())
+                : Base64.getEncoder().encodeToString(java.util.HexFormat.of().parseHex(function.artifactSha()));
         Optional<FunctionConfiguration> current = lambda.current();
         Optional<FunctionConfiguration> reusable = current.isEmpty() ? Optional.empty()
                 : lambda.publishedVersions().stream().filter(version -> sameAs(version, codeSha, configuration))
@@ -173,7 +185,7 @@ public final class AwsLambdaPlatform implements FunctionPlatform {
             progress.accept("-----> " + function.functionName() + ": reusing version " + version);
         } else {
             if (current.isEmpty() || !codeSha.equals(current.get().codeSha256())) {
-                lambda.createOrUpdateCode(zip, configuration);
+                lambda.createOrUpdateCode(code, configuration);
             }
             if (current.isPresent()) {
                 lambda.updateConfiguration(configuration);
@@ -237,16 +249,24 @@ public final class AwsLambdaPlatform implements FunctionPlatform {
         return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
-    private byte[] zip(String artifactSha) {
+    /**
+     * The artifact as Lambda takes it: inline up to 50 MB, else as its object in the S3 store (asked for its size,
+     * so a large zip is never downloaded here); without a bucket a large one is refused.
+     */
+    LambdaFunction.Code code(String artifactSha) {
+        if (s3Artifacts.isPresent() && s3Artifacts.get().size(artifactSha) > MAX_INLINE_ZIP_BYTES) {
+            S3ArtifactStore.Location location = s3Artifacts.get().location(artifactSha);
+            return LambdaFunction.Code.inS3(location.bucket(), location.key());
+        }
         Path file = artifacts.localCopy(artifactSha);
         try {
             long size = Files.size(file);
             if (size > MAX_INLINE_ZIP_BYTES) {
                 throw LaambdaException.invalid("artifact_too_large", String.format(Locale.ROOT, "The artifact is %.1f "
-                        + "MB zipped; Lambda takes over 50 MB only from S3, and this server has no S3 bucket yet: "
-                        + "make the app smaller.", size / 1_048_576.0));
+                        + "MB zipped; Lambda takes over 50 MB only from S3, and this server has no S3 bucket: set "
+                        + "LAAMBDA_S3_BUCKET (in the app's region) or make the app smaller.", size / 1_048_576.0));
             }
-            return Files.readAllBytes(file);
+            return LambdaFunction.Code.inline(Files.readAllBytes(file));
         } catch (IOException e) {
             throw new UncheckedIOException("Could not read artifact " + artifactSha + ": " + e.getMessage(), e);
         }

@@ -55,6 +55,20 @@ public final class LambdaFunction {
         }
     }
 
+    /**
+     * A function's code as Lambda takes it: the zip in the request (up to 50 MB), or an object in an S3 bucket of
+     * the function's region. Exactly one of {@code zip} and {@code s3Bucket}/{@code s3Key} is set.
+     */
+    public record Code(SdkBytes zip, String s3Bucket, String s3Key) {
+        public static Code inline(byte[] zip) {
+            return new Code(SdkBytes.fromByteArray(zip), null, null);
+        }
+
+        public static Code inS3(String bucket, String key) {
+            return new Code(null, bucket, key);
+        }
+    }
+
     private final LambdaClient lambda;
     private final String name;
 
@@ -81,10 +95,14 @@ public final class LambdaFunction {
      * configuration is {@link #updateConfiguration}'s job), and waits until Lambda has it ready.
      */
     public FunctionConfiguration createOrUpdateCode(byte[] zip, Configuration configuration) {
-        SdkBytes code = SdkBytes.fromByteArray(zip);
+        return createOrUpdateCode(Code.inline(zip), configuration);
+    }
+
+    /** As {@link #createOrUpdateCode(byte[], Configuration)}, the code inline or in S3. */
+    public FunctionConfiguration createOrUpdateCode(Code code, Configuration configuration) {
         if (current().isEmpty()) {
             call("CreateFunction", () -> lambda.createFunction(create -> create.functionName(name)
-                    .code(c -> c.zipFile(code)).handler(configuration.handler()).runtime(configuration.runtime())
+                    .code(c -> c.zipFile(code.zip()).s3Bucket(code.s3Bucket()).s3Key(code.s3Key())).handler(configuration.handler()).runtime(configuration.runtime())
                     .memorySize(configuration.memoryMb()).timeout(configuration.timeoutSeconds())
                     .role(configuration.role().arn()).environment(environment(configuration))
                     .description(configuration.description()).tags(configuration.tags())));
@@ -92,7 +110,8 @@ public final class LambdaFunction {
             log.info("event=lambda_function_created function={} code_sha256={}", name, created.codeSha256());
             return created;
         }
-        call("UpdateFunctionCode", () -> lambda.updateFunctionCode(update -> update.functionName(name).zipFile(code)));
+        call("UpdateFunctionCode", () -> lambda.updateFunctionCode(update -> update.functionName(name)
+                .zipFile(code.zip()).s3Bucket(code.s3Bucket()).s3Key(code.s3Key())));
         FunctionConfiguration updated = waitUntilReady(false);
         log.info("event=lambda_code_updated function={} code_sha256={}", name, updated.codeSha256());
         return updated;

@@ -2,6 +2,8 @@ package dev.laambda.platform.aws;
 
 import dev.laambda.LaambdaException;
 import dev.laambda.build.FileArtifactStore;
+import dev.laambda.build.PackedArtifact;
+import dev.laambda.build.S3ArtifactStore;
 import dev.laambda.platform.FunctionRef;
 import dev.laambda.platform.FunctionSpec;
 import dev.laambda.platform.FunctionStatus;
@@ -96,6 +98,35 @@ class AwsLambdaPlatformTest {
         assertEquals("CreateThumbnail.handler", version("thumbs-create", aliasOf("thumbs-create").orElseThrow()).handler());
         assertTrue(progress.contains("       arn:aws:lambda:us-east-1:" + MotoServer.ACCOUNT + ":function:thumbs-create:1"),
                 "the push shows each function's ARN: " + progress);
+    }
+
+    @Test
+    void aZipOverFiftyMegabytesIsGivenToLambdaAsItsS3ObjectAndRefusedInOneLineWithoutABucket() throws Exception {
+        aws.s3(REGION).createBucket(create -> create.bucket("laambda-artifacts"));
+        Path large = artifacts.resolve("large.zip");
+        byte[] bytes = new byte[(int) AwsLambdaPlatform.MAX_INLINE_ZIP_BYTES + 1];
+        new java.util.Random(7).nextBytes(bytes);
+        Files.write(large, bytes);
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        byte[] smallZip = LambdaFunctionTest.handlerZip("small");
+        Path small = artifacts.resolve("small.zip");
+        Files.write(small, smallZip);
+        String smallSha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(smallZip));
+        S3ArtifactStore s3 = new S3ArtifactStore(aws.s3(REGION), "laambda-artifacts",
+                new FileArtifactStore(artifacts.resolve("s3-cache")));
+        s3.put(new PackedArtifact(large, sha, bytes.length, bytes.length, 1));
+        s3.put(new PackedArtifact(small, smallSha, smallZip.length, smallZip.length, 1));
+
+        AwsLambdaPlatform withBucket = new AwsLambdaPlatform(aws, s3, Optional.of(s3), FunctionUrlAuth.AWS_IAM, "moto");
+
+        assertEquals(LambdaFunction.Code.inS3("laambda-artifacts", "artifacts/" + sha + ".zip"), withBucket.code(sha));
+        assertTrue(withBucket.code(smallSha).zip() != null, "a small zip still goes in the request");
+        LaambdaException refused = assertThrows(LaambdaException.class,
+                () -> new AwsLambdaPlatform(aws, s3, FunctionUrlAuth.AWS_IAM, "moto").code(sha));
+        assertEquals("artifact_too_large", refused.code());
+        assertEquals("The artifact is 50.0 MB zipped; Lambda takes over 50 MB only from S3, and this server has no S3 "
+                + "bucket: set LAAMBDA_S3_BUCKET (in the app's region) or make the app smaller.", refused.getMessage());
     }
 
     @Test
