@@ -38,10 +38,10 @@ public final class ArtifactUnpacker {
             return target;
         }
         if (!store.contains(sha256)) {
-            // Another server built it, and servers do not share artifacts yet (README, "Growing past one machine").
+            // Another server built it into its own disk (no LAAMBDA_S3_BUCKET then; README, "Growing past one machine").
             throw new LaambdaException(LaambdaException.Kind.UNAVAILABLE, "artifact_not_here", "The code of this "
-                    + "release (artifact " + sha256.substring(0, 12) + "…) is on another server's disk, not this one's: "
-                    + "use the server the app was pushed to, until servers share an artifact store.");
+                    + "release (artifact " + sha256.substring(0, 12) + "…) is not in this server's artifact store: "
+                    + "give every server the same LAAMBDA_S3_BUCKET, or use the server the app was pushed to.");
         }
         Path staging = appDir.resolve(sha256 + ".partial");
         try {
