@@ -308,9 +308,10 @@ public final class Laambda implements AutoCloseable {
             AppDirectories appDirectories = new AppDirectories(config.reposDir(), config.cacheDir(), config.workspacesDir(),
                     config.unpackedDir());
             appDirectories.migrate(appRepository::idsByName);
+            ArtifactRepository artifactRows = new ArtifactRepository(database);
             Apps apps = new Apps(appRepository, users, releases, appDirectories, appLocks, platforms,
                     new AppPlacement(config.platform(), config.defaultRegion(), new RoleCheck(aws)), isolation, appLog,
-                    new ArtifactRepository(database), artifactStore);
+                    artifactRows, artifactStore);
 
             SshKeys sshKeys = new SshKeys(new SshKeyRepository(database));
             BuildRepository builds = new BuildRepository(database);
@@ -332,7 +333,7 @@ public final class Laambda implements AutoCloseable {
                     new Buildpacks(config.buildpacksDir(), config.buildpackOrder(), buildEnvironment),
                     builder, new BuildCache(config.cacheDir()),
                     new ArtifactPacker(ArtifactPacker.LAMBDA_UNZIPPED_LIMIT, java.util.Optional.of(config.deflatedDir())), artifactStore,
-                    new ArtifactRepository(database), releases, afterSwitch, appLog, config.workspacesDir());
+                    artifactRows, releases, afterSwitch, appLog, config.workspacesDir());
             int leftoverWorkspaces = deployer.removeLeftoverWorkspaces();
             if (leftoverWorkspaces > 0) {
                 log.warn("event=leftover_workspaces_removed count={}", leftoverWorkspaces);
