@@ -386,7 +386,7 @@ public final class Laambda implements AutoCloseable {
 
     /**
      * Refuses to serve a database whose releases are sealed with another master key: every config read would fail.
-     * Servers sharing a database share LAAMBDA_MASTER_KEY (README, "Growing past one machine").
+     * Servers sharing a database share LAAMBDA_MASTER_KEY (README, "Scaling out").
      */
     static void requireSameMasterKey(List<String> sealedWith, String ours) {
         List<String> others = sealedWith.stream().filter(id -> !id.equals(ours)).toList();

@@ -38,7 +38,7 @@ public final class ArtifactUnpacker {
             return target;
         }
         if (!store.contains(sha256)) {
-            // Another server built it into its own disk (no LAAMBDA_S3_BUCKET then; README, "Growing past one machine").
+            // Another server built it into its own disk (no LAAMBDA_S3_BUCKET then; README, "Scaling out").
             throw new LaambdaException(LaambdaException.Kind.UNAVAILABLE, "artifact_not_here", "The code of this "
                     + "release (artifact " + sha256.substring(0, 12) + "…) is not in this server's artifact store: "
                     + "give every server the same LAAMBDA_S3_BUCKET, or use the server the app was pushed to.");
