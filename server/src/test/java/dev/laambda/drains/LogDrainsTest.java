@@ -9,7 +9,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -321,11 +320,7 @@ class LogDrainsTest {
     }
 
     private static List<JsonNode> stored() {
-        TestApi.Response response = server.admin().get("/api/v1/apps/drained/logs?n=10000");
-        assertEquals(200, response.status(), response.body());
-        List<JsonNode> lines = new ArrayList<>();
-        response.json().forEach(lines::add);
-        return lines;
+        return server.admin().getList("/api/v1/apps/drained/logs?n=10000");
     }
 
     private static List<JsonNode> storedFrom(long id) {

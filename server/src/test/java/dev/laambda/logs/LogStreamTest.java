@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -165,11 +164,7 @@ class LogStreamTest {
     }
 
     private static List<JsonNode> list(String path) {
-        TestApi.Response response = server.admin().get(path);
-        assertEquals(200, response.status(), response.body());
-        List<JsonNode> lines = new ArrayList<>();
-        response.json().forEach(lines::add);
-        return lines;
+        return server.admin().getList(path);
     }
 
     /** Lines are stored a moment after they happen: asks until {@code ready} holds (at most 10 s). */

@@ -47,6 +47,15 @@ public final class TestApi {
         return send("GET", path, null);
     }
 
+    /** The elements of the JSON array a GET answers, failing the test unless it answered 200. */
+    public java.util.List<JsonNode> getList(String path) {
+        Response response = get(path);
+        org.junit.jupiter.api.Assertions.assertEquals(200, response.status(), response.body());
+        java.util.List<JsonNode> elements = new java.util.ArrayList<>();
+        response.json().forEach(elements::add);
+        return elements;
+    }
+
     public Response post(String path, String body) {
         return send("POST", path, body);
     }

@@ -138,10 +138,6 @@ class AwsAppLogsTest {
     }
 
     private static List<JsonNode> list(String path) {
-        TestApi.Response response = server.admin().get(path);
-        assertEquals(200, response.status(), response.body());
-        List<JsonNode> lines = new ArrayList<>();
-        response.json().forEach(lines::add);
-        return lines;
+        return server.admin().getList(path);
     }
 }
