@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.laambda.ServerConfig;
 import dev.laambda.testing.LogTail;
 import dev.laambda.testing.MotoServer;
-import dev.laambda.testing.TestApi;
 import dev.laambda.testing.TestApp;
 import dev.laambda.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
