@@ -198,12 +198,7 @@ public record ServerConfig(
         if (buildEgress.isEmpty()) {
             problems.add(BUILD_EGRESS + " must be internet or none");
         }
-        List<String> buildAllowed = nonBlank(env.get(BUILD_ALLOW)).map(value -> List.of(value.split("\\s*,\\s*")))
-                .orElse(List.of());
-        if (buildAllowed.stream().anyMatch(pair -> !pair.matches(IPV4_PORT_PATTERN))) {
-            problems.add(BUILD_ALLOW + " must be a comma-separated list of IPv4:port pairs like 192.0.2.10:3141 (got '"
-                    + env.get(BUILD_ALLOW) + "')");
-        }
+        List<String> buildAllowed = ipv4PortPairs(env, BUILD_ALLOW, "192.0.2.10:3141", problems);
         String netfilterImage = env.getOrDefault(NETFILTER_IMAGE, "laambda/netfilter:trixie").strip();
         // Image names per runtime family: LAAMBDA_IMAGE_PYTHON (build), LAAMBDA_RUN_IMAGE_PYTHON (run), …
         Map<String, String> images = new java.util.TreeMap<>();
@@ -236,12 +231,7 @@ public record ServerConfig(
         if (metricsToken.isPresent() && metricsToken.get().length() < 16) {
             problems.add(METRICS_TOKEN + " must be at least 16 characters (a random secret, like openssl rand -hex 16)");
         }
-        List<String> drainAllowed = nonBlank(env.get(DRAIN_ALLOW)).map(value -> List.of(value.split("\\s*,\\s*")))
-                .orElse(List.of());
-        if (drainAllowed.stream().anyMatch(pair -> !pair.matches(IPV4_PORT_PATTERN))) {
-            problems.add(DRAIN_ALLOW + " must be a comma-separated list of IPv4:port pairs like 192.0.2.10:6514 (got '"
-                    + env.get(DRAIN_ALLOW) + "')");
-        }
+        List<String> drainAllowed = ipv4PortPairs(env, DRAIN_ALLOW, "192.0.2.10:6514", problems);
         Optional<Path> drainCaFile = nonBlank(env.get(DRAIN_CA_FILE)).map(Path::of);
         if (drainCaFile.isPresent() && !Files.isReadable(drainCaFile.get())) {
             problems.add(DRAIN_CA_FILE + " must name a readable PEM file of CA certificates (got '"
@@ -266,14 +256,11 @@ public record ServerConfig(
     private static Optional<S3Bucket> s3Bucket(Map<String, String> env, String defaultRegion, List<String> problems) {
         Optional<String> bucket = nonBlank(env.get(S3_BUCKET)).map(String::strip);
         Optional<String> endpointValue = nonBlank(env.get(S3_ENDPOINT)).map(String::strip);
-        Optional<String> region = nonBlank(env.get(S3_REGION)).map(String::strip);
+        Optional<String> region = optionalRegion(env, S3_REGION, problems);
         Optional<URI> endpoint = endpointValue.flatMap(ServerConfig::httpUrl);
         if (endpointValue.isPresent() && endpoint.isEmpty()) {
             problems.add(S3_ENDPOINT + " must be an http:// or https:// URL like http://127.0.0.1:9000 (got '"
                     + endpointValue.get() + "')");
-        }
-        if (region.isPresent() && !region.get().matches(REGION_PATTERN)) {
-            problems.add(S3_REGION + " must be an AWS region name like eu-west-1 (got '" + region.get() + "')");
         }
         if (bucket.isEmpty()) {
             if (endpointValue.isPresent() || region.isPresent()) {
@@ -291,10 +278,7 @@ public record ServerConfig(
 
     /** LAAMBDA_KMS_KEY_ID with its region: LAAMBDA_KMS_REGION, else the key ARN's, else the server's default. */
     private static Optional<KmsKey> kmsKey(Map<String, String> env, String defaultRegion, List<String> problems) {
-        Optional<String> region = nonBlank(env.get(KMS_REGION)).map(String::strip);
-        if (region.isPresent() && !region.get().matches(REGION_PATTERN)) {
-            problems.add(KMS_REGION + " must be an AWS region name like eu-west-1 (got '" + region.get() + "')");
-        }
+        Optional<String> region = optionalRegion(env, KMS_REGION, problems);
         Optional<String> id = nonBlank(env.get(KMS_KEY_ID)).map(String::strip);
         if (id.isEmpty()) {
             return Optional.empty();
@@ -310,6 +294,26 @@ public record ServerConfig(
                     + arnRegion.get() + ": unset " + KMS_REGION + " or make them agree");
         }
         return Optional.of(new KmsKey(id.get(), region.or(() -> arnRegion).orElse(defaultRegion)));
+    }
+
+    /** A comma-separated list of IPv4:port pairs (LAAMBDA_BUILD_ALLOW, LAAMBDA_DRAIN_ALLOW); empty when unset. */
+    private static List<String> ipv4PortPairs(Map<String, String> env, String name, String example,
+                                              List<String> problems) {
+        List<String> pairs = nonBlank(env.get(name)).map(value -> List.of(value.split("\\s*,\\s*"))).orElse(List.of());
+        if (pairs.stream().anyMatch(pair -> !pair.matches(IPV4_PORT_PATTERN))) {
+            problems.add(name + " must be a comma-separated list of IPv4:port pairs like " + example + " (got '"
+                    + env.get(name) + "')");
+        }
+        return pairs;
+    }
+
+    /** An optional AWS region setting (LAAMBDA_KMS_REGION, LAAMBDA_S3_REGION), refused unless it names a region. */
+    private static Optional<String> optionalRegion(Map<String, String> env, String name, List<String> problems) {
+        Optional<String> region = nonBlank(env.get(name)).map(String::strip);
+        if (region.isPresent() && !region.get().matches(REGION_PATTERN)) {
+            problems.add(name + " must be an AWS region name like eu-west-1 (got '" + region.get() + "')");
+        }
+        return region;
     }
 
     private static final long MIN_INSTANCE_MEMORY = 128L << 20;
