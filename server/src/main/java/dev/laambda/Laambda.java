@@ -36,6 +36,7 @@ import dev.laambda.git.GitEndpoint;
 import dev.laambda.git.SshGitServer;
 import dev.laambda.release.Deployer;
 import dev.laambda.release.Invoker;
+import dev.laambda.release.LiveReleases;
 import dev.laambda.logs.AppLog;
 import dev.laambda.logs.CloudWatchLogCopier;
 import dev.laambda.logs.LogFeed;
@@ -70,6 +71,7 @@ import dev.laambda.release.GoingLive;
 import dev.laambda.release.Releases;
 import dev.laambda.store.AppRepository;
 import dev.laambda.store.BuildRepository;
+import dev.laambda.store.ChannelListener;
 import dev.laambda.store.SshKeyRepository;
 import dev.laambda.store.Database;
 import dev.laambda.store.EmbeddedPostgresServer;
@@ -294,7 +296,7 @@ public final class Laambda implements AutoCloseable {
                 log.warn("event=log_store_off warning=\"app log lines are not stored: laambda logs shows none\"");
             }
             parts.add(0, appLog);
-            LogFeed logFeed = new LogFeed(logLines, java.time.Duration.ofSeconds(10));
+            LogFeed logFeed = new LogFeed(database, java.time.Duration.ofSeconds(10));
             parts.add(0, logFeed);
             CloudWatchLogCopier cloudWatchLogs = new CloudWatchLogCopier(logLines, aws, CloudWatchLogCopier.POLL_EVERY);
             parts.add(0, cloudWatchLogs);
@@ -302,9 +304,13 @@ public final class Laambda implements AutoCloseable {
                     java.time.Clock.systemUTC()).start());
             AfterSwitch afterSwitch = new AfterSwitch(AfterSwitch.RETRY_DELAYS);
             parts.add(0, afterSwitch);
-            Releases releases = new Releases(releaseRepository, cipher,
-                    new GoingLive(releaseRepository, appLocks, cipher, platforms, afterSwitch, appLog), config.functionConcurrency());
             AppRepository appRepository = new AppRepository(database);
+            // What invocations read, kept in memory and dropped on every server when an app changes (LISTEN/NOTIFY).
+            LiveReleases liveReleases = new LiveReleases(appRepository, releaseRepository, cipher, System::nanoTime);
+            parts.add(0, new ChannelListener(database, LiveReleases.CHANNEL, liveReleases).start());
+            Releases releases = new Releases(releaseRepository, cipher,
+                    new GoingLive(releaseRepository, appLocks, cipher, platforms, afterSwitch, appLog, liveReleases),
+                    config.functionConcurrency());
             AppDirectories appDirectories = new AppDirectories(config.reposDir(), config.cacheDir(), config.workspacesDir(),
                     config.unpackedDir());
             appDirectories.migrate(appRepository::idsByName);
@@ -320,7 +326,7 @@ public final class Laambda implements AutoCloseable {
                 log.warn("event=abandoned_builds_failed count={}", abandoned);
             }
 
-            Invoker invoker = new Invoker(appRepository, releaseRepository, releases, platforms, isolation, appLog);
+            Invoker invoker = new Invoker(liveReleases, releaseRepository, platforms, isolation, appLog);
             // Schedule event sources of local apps, fired once per tick across the servers of the database.
             LocalSchedules schedules = new LocalSchedules(appRepository, releaseRepository,
                     new EventSourceTickRepository(database), invoker, appLog, Clock.systemUTC()).start();

@@ -1,13 +1,11 @@
 package dev.laambda.logs;
 
+import dev.laambda.store.ChannelListener;
+import dev.laambda.store.Database;
 import dev.laambda.store.LogLineRepository;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -37,18 +35,29 @@ public final class LogFeed implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LogFeed.class);
 
-    private final LogLineRepository lines;
     private final Map<Long, Set<Subscription>> byApp = new ConcurrentHashMap<>();
     private final ExecutorService readers = Executors.newFixedThreadPool(4, daemon("log-tail"));
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("log-tail-heartbeat"));
-    private final Thread listener;
-    private volatile boolean closing;
+    private final ChannelListener listener;
 
-    public LogFeed(LogLineRepository lines, Duration heartbeatEvery) {
-        this.lines = lines;
-        this.listener = new Thread(this::listen, "log-feed-listener");
-        listener.setDaemon(true);
-        listener.start();
+    public LogFeed(Database database, Duration heartbeatEvery) {
+        this.listener = new ChannelListener(database, LogLineRepository.CHANNEL, new ChannelListener.Handler() {
+            @Override
+            public void connected() {
+                // Anything stored while no connection listened is read now.
+                byApp.values().forEach(tails -> tails.forEach(Subscription::wake));
+            }
+
+            @Override
+            public void notified(String appId) {
+                wakeApp(appId);
+            }
+
+            @Override
+            public void disconnected() {
+                // The tails keep what they have; the next connection wakes them all.
+            }
+        }).start();
         heartbeats.scheduleAtFixedRate(this::beat, heartbeatEvery.toMillis(), heartbeatEvery.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
@@ -68,39 +77,9 @@ public final class LogFeed implements AutoCloseable {
 
     @Override
     public void close() {
-        closing = true;
-        listener.interrupt();
+        listener.close();
         heartbeats.shutdownNow();
         readers.shutdownNow();
-    }
-
-    private void listen() {
-        while (!closing) {
-            try (Connection connection = lines.listeningConnection()) {
-                PGConnection postgres = connection.unwrap(PGConnection.class);
-                // Anything stored while this connection was being made is read now.
-                byApp.values().forEach(tails -> tails.forEach(Subscription::wake));
-                while (!closing) {
-                    PGNotification[] notifications = postgres.getNotifications(500);
-                    if (notifications == null) {
-                        continue;
-                    }
-                    for (PGNotification notification : notifications) {
-                        wakeApp(notification.getParameter());
-                    }
-                }
-            } catch (SQLException | RuntimeException e) {
-                if (closing) {
-                    return;
-                }
-                log.warn("event=log_feed_reconnecting error=\"{}\"", e.getMessage());
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException interrupted) {
-                    return;
-                }
-            }
-        }
     }
 
     private void wakeApp(String appId) {

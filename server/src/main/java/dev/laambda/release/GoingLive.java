@@ -43,10 +43,12 @@ public final class GoingLive {
     private final Platforms platforms;
     private final AfterSwitch afterSwitch;
     private final AppLog appLog;
+    private final LiveReleases live;
 
     public GoingLive(ReleaseRepository releases, AppLocks locks, ConfigCipher cipher, Platforms platforms,
-                     AfterSwitch afterSwitch, AppLog appLog) {
+                     AfterSwitch afterSwitch, AppLog appLog, LiveReleases live) {
         this.appLog = appLog;
+        this.live = live;
         this.releases = releases;
         this.locks = locks;
         this.cipher = cipher;
@@ -99,7 +101,10 @@ public final class GoingLive {
             throw failed(app, current, version, candidate, e);
         }
         try {
-            return releases.appendActive(app.id(), current.map(Release::id).orElse(null), version, candidate);
+            Release stored = releases.appendActive(app.id(), current.map(Release::id).orElse(null), version, candidate);
+            // Other servers hear of it from the database's notification; this one's next request must not race that.
+            live.forget(app.id());
+            return stored;
         } catch (RuntimeException e) {
             try {
                 prepared.switchBack();

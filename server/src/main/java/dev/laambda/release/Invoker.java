@@ -9,7 +9,6 @@ import dev.laambda.platform.InvokeResult;
 import dev.laambda.platform.PlatformKind;
 import dev.laambda.platform.Platforms;
 import dev.laambda.store.App;
-import dev.laambda.store.AppRepository;
 import dev.laambda.store.Release;
 import dev.laambda.store.ReleaseRepository;
 
@@ -24,7 +23,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Invokes a function of an app. The app's current release is read once, at the start, and the whole
+ * Invokes a function of an app. The app's current release is taken once, at the start (from {@link LiveReleases},
+ * which this server keeps current with every other's changes), and the whole
  * invocation runs on it: code and config always come from the same release.
  */
 public final class Invoker {
@@ -45,26 +45,24 @@ public final class Invoker {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final AppRepository apps;
+    private final LiveReleases live;
     private final ReleaseRepository releases;
-    private final Releases config;
     private final Platforms platforms;
     private final TenantIsolation isolation;
     private final AppLog appLog;
 
-    public Invoker(AppRepository apps, ReleaseRepository releases, Releases config, Platforms platforms,
-                   TenantIsolation isolation, AppLog appLog) {
+    public Invoker(LiveReleases live, ReleaseRepository releases, Platforms platforms, TenantIsolation isolation,
+                   AppLog appLog) {
         this.isolation = isolation;
         this.appLog = appLog;
-        this.apps = apps;
+        this.live = live;
         this.releases = releases;
-        this.config = config;
         this.platforms = platforms;
     }
 
     /** For the public gateway: the app by name, no user (the app's web function is its public face). */
     public App publicApp(String appName) {
-        return apps.findByName(appName).orElseThrow(() -> LaambdaException.notFound("app_not_found",
+        return live.app(appName).orElseThrow(() -> LaambdaException.notFound("app_not_found",
                 "App '" + appName + "' not found."));
     }
 
@@ -121,7 +119,8 @@ public final class Invoker {
             // Functions of an aws app run on Lambda, never on this machine.
             isolation.requireTrusted(app.name(), () -> releases.touchedByNonAdmin(app.id()));
         }
-        Release release = releases.current(app.id()).orElseThrow(() -> notDeployed(app));
+        LiveReleases.Live current = live.live(app);
+        Release release = current.release().orElseThrow(() -> notDeployed(app));
         if (release.artifactSha() == null) {
             throw notDeployed(app);
         }
@@ -130,7 +129,7 @@ public final class Invoker {
             throw LaambdaException.notFound("ResourceNotFoundException", "Function not found: app '" + app.name()
                     + "' has no Procfile entry '" + entry + "' in v" + release.version() + " (see `laambda functions`).");
         }
-        return function.function(app, release.artifactSha(), release.version(), config.config(release).values());
+        return function.function(app, release.artifactSha(), release.version(), current.config().values());
     }
 
     /** Lambda's answer to a payload over its 6 MB synchronous limit. */

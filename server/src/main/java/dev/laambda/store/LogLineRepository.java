@@ -1,6 +1,5 @@
 package dev.laambda.store;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -161,14 +160,5 @@ public final class LogLineRepository {
         return new LogLine(row.getLong("id"), row.getLong("app_id"), Jdbc.instant(row, "at"),
                 LogLine.Source.valueOf(row.getString("source").toUpperCase(java.util.Locale.ROOT)),
                 row.getString("process"), row.getString("request_id"), row.getString("line"));
-    }
-
-    /** For the LISTEN side (logs/LogFeed): a connection of the pool, held for as long as it listens. */
-    public Connection listeningConnection() throws SQLException {
-        Connection connection = database.dataSource().getConnection();
-        try (var statement = connection.createStatement()) {
-            statement.execute("LISTEN " + CHANNEL);
-        }
-        return connection;
     }
 }

@@ -75,7 +75,8 @@ class GoingLiveTest {
         ConfigCipher cipher = new ConfigCipher(new byte[32]);
         releases = new Releases(releaseRows, cipher,
                 new GoingLive(releaseRows, new AppLocks(database), cipher, new Platforms(platform, platform), afterSwitch,
-                        appLog = new AppLog(new LogLineRepository(database), 1000, Duration.ofMillis(10))), 100);
+                        appLog = new AppLog(new LogLineRepository(database), 1000, Duration.ofMillis(10)),
+                        new LiveReleases(new AppRepository(database), releaseRows, cipher, System::nanoTime)), 100);
         builds = new BuildRepository(database);
         owner = new UserRepository(database).create("ann@example.com", true);
         AppRepository apps = new AppRepository(database);
