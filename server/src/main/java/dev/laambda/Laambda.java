@@ -260,6 +260,7 @@ public final class Laambda implements AutoCloseable {
             Accounts accounts = new Accounts(users, new TokenRepository(database), isolation);
             ReleaseRepository releaseRepository = new ReleaseRepository(database);
             requireSameMasterKey(releaseRepository.masterKeyIds(), cipher.masterKeyId());
+            requireKmsKeysUsable(releaseRepository.newestKmsSealedConfigs(), cipher);
             GitRepos repos = new GitRepos(config.reposDir());
             // With a bucket every server of the database shares the artifacts; this server's disk only caches them.
             Optional<S3ArtifactStore> s3Artifacts = config.s3().map(bucket -> new S3ArtifactStore(
@@ -401,6 +402,32 @@ public final class Laambda implements AutoCloseable {
                     + (others.size() > 1 ? " (and " + (others.size() - 1) + " more)" : "") + ", but this server's is "
                     + ours + ": start it with the same LAAMBDA_MASTER_KEY as the servers that made them.");
         }
+    }
+
+    /**
+     * Refuses to serve a database with config sealed by a KMS key this server cannot use — none configured, or no
+     * credentials that may decrypt with it: every config read would fail. One sealed snapshot per key is opened
+     * (a real KMS Decrypt), so a server moved to a new key still starts while it can open the old one.
+     */
+    static void requireKmsKeysUsable(List<ReleaseRepository.SealedConfig> newestPerKey, ConfigCipher cipher) {
+        for (ReleaseRepository.SealedConfig sealed : newestPerKey) {
+            String sealedWith = "This database's releases are sealed with the KMS key " + sealed.keyId();
+            if (!cipher.sealsWithKms()) {
+                throw new IllegalStateException(sealedWith + ", but this server has no " + ServerConfig.KMS_KEY_ID
+                        + ": start it with the same " + ServerConfig.KMS_KEY_ID + " as the servers that made them.");
+            }
+            try {
+                cipher.decrypt(sealed.ciphertext(), sealed.keyId());
+            } catch (RuntimeException e) {
+                throw new IllegalStateException(sealedWith + ", which this server (KMS key " + cipher.keyId()
+                        + ") cannot open (" + firstLine(e.getMessage()) + "): give it AWS credentials that may decrypt "
+                        + "with that key.", e);
+            }
+        }
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "no detail" : message.lines().findFirst().orElse("no detail");
     }
 
     /** One line in the log for the decision; a warning when the operator chose no isolation at all. */

@@ -61,6 +61,11 @@ public final class ConfigCipher {
         return masterKeyId;
     }
 
+    /** Whether new config is sealed with a KMS data key (LAAMBDA_KMS_KEY_ID), not the master key. */
+    public boolean sealsWithKms() {
+        return kms.isPresent();
+    }
+
     public String keyId() {
         return kms.map(keys -> KMS + keys.keyId()).orElse(masterKeyId);
     }

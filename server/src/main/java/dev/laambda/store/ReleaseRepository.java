@@ -55,6 +55,17 @@ public final class ReleaseRepository {
                 + "WHERE config_key_id LIKE 'local:%' ORDER BY config_key_id", r -> r.getString(1)));
     }
 
+    /** A config snapshot as stored: its sealed bytes and the key id they were sealed with. */
+    public record SealedConfig(String keyId, byte[] ciphertext) {
+    }
+
+    /** The newest config sealed with each KMS key (kms:KEY) any release uses: one to try opening per key. */
+    public List<SealedConfig> newestKmsSealedConfigs() {
+        return database.read(c -> Jdbc.query(c, "SELECT DISTINCT ON (config_key_id) config_key_id, config_ciphertext "
+                + "FROM releases WHERE config_key_id LIKE 'kms:%' ORDER BY config_key_id, id DESC",
+                r -> new SealedConfig(r.getString(1), r.getBytes(2))));
+    }
+
     /** The version the app's next release gets; stable while the caller holds the app's release lock. */
     public int nextVersion(long appId) {
         return database.read(c -> nextVersion(c, appId));

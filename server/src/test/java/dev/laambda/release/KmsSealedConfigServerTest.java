@@ -23,13 +23,15 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A real server with LAAMBDA_KMS_KEY_ID against moto's KMS: config set through the API is sealed with a KMS data
  * key, readable after a restart, and never in the clear in the database. The in-process server finds moto's
  * credentials where the AWS SDK's default chain looks first, the aws.accessKeyId and aws.secretAccessKey system
- * properties (a separate server process would get AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY instead).
+ * properties (a separate server process would get AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY instead). A server
+ * that cannot open that config — no KMS key set, or one its KMS does not hold — refuses to start, in one line.
  */
 class KmsSealedConfigServerTest {
 
@@ -44,10 +46,14 @@ class KmsSealedConfigServerTest {
         moto = MotoServer.start();
         System.setProperty("aws.accessKeyId", "testing");
         System.setProperty("aws.secretAccessKey", "testing");
-        try (KmsClient kms = KmsClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
-                .credentialsProvider(moto.credentials()).build()) {
+        try (KmsClient kms = kms()) {
             keyId = kms.createKey().keyMetadata().keyId();
         }
+    }
+
+    private static KmsClient kms() {
+        return KmsClient.builder().region(Region.of(REGION)).endpointOverride(moto.endpoint())
+                .credentialsProvider(moto.credentials()).build();
     }
 
     @AfterAll
@@ -60,7 +66,7 @@ class KmsSealedConfigServerTest {
     }
 
     @Test
-    void configSetWithKmsIsReadableAfterARestartAndNeverPlaintextInTheDatabase() {
+    void configSetWithKmsIsReadableAfterARestartNeverPlaintextAndAServerThatCannotOpenItRefusesToStart() {
         Map<String, String> withKms = Map.of(ServerConfig.BUILDER, "local", ServerConfig.INSTANCES, "process",
                 ServerConfig.KMS_KEY_ID, keyId, ServerConfig.KMS_REGION, REGION,
                 ServerConfig.AWS_ENDPOINT, moto.endpoint().toString());
@@ -81,14 +87,25 @@ class KmsSealedConfigServerTest {
                 assertFalse(bytes.contains(SECRET) || bytes.contains("DB_PASSWORD"), "plaintext in the database");
             }
             assertEquals(List.of("kms:" + keyId, "kms:" + keyId), keyIds, "the initial release and the config change");
-
-            server = server.restart(Map.of(ServerConfig.BUILDER, "local", ServerConfig.INSTANCES, "process"));
-            TestApi.Response refused = server.admin().get("/api/v1/apps/sealed/config");
-            assertEquals("kms_not_configured", refused.errorCode(), refused.body());
-            assertTrue(refused.errorMessage().contains("start the server with LAAMBDA_KMS_KEY_ID set"), refused.body());
         } finally {
             server.close();
         }
+        TestServer stopped = server;
+        IllegalStateException withoutKms = assertThrows(IllegalStateException.class,
+                () -> stopped.another(Map.of(ServerConfig.BUILDER, "local", ServerConfig.INSTANCES, "process")));
+        assertEquals("This database's releases are sealed with the KMS key kms:" + keyId + ", but this server has "
+                + "no LAAMBDA_KMS_KEY_ID: start it with the same LAAMBDA_KMS_KEY_ID as the servers that made them.",
+                withoutKms.getMessage());
+
+        // The same key id in another region's KMS: a key that region does not hold.
+        Map<String, String> otherRegion = new java.util.HashMap<>(withKms);
+        otherRegion.put(ServerConfig.KMS_REGION, "us-west-2");
+        IllegalStateException keyElsewhere = assertThrows(IllegalStateException.class, () -> stopped.another(otherRegion));
+        assertTrue(keyElsewhere.getMessage().startsWith("This database's releases are sealed with the KMS key kms:"
+                + keyId + ", which this server (KMS key kms:" + keyId + ") cannot open ("), keyElsewhere.getMessage());
+        assertTrue(keyElsewhere.getMessage().endsWith("): give it AWS credentials that may decrypt with that key."),
+                keyElsewhere.getMessage());
+        assertEquals(1, keyElsewhere.getMessage().lines().count());
     }
 
     /** Every release's stored config, oldest first; their key ids go to {@code keyIds}. */
