@@ -79,6 +79,8 @@ import dev.laambda.store.AppDirectories;
 import dev.laambda.store.GitRepos;
 import dev.laambda.store.JdbcTarget;
 import dev.laambda.store.ReleaseRepository;
+import dev.laambda.store.Server;
+import dev.laambda.store.ServerRepository;
 import dev.laambda.store.TokenRepository;
 import dev.laambda.store.UserRepository;
 import org.slf4j.Logger;
@@ -157,13 +159,15 @@ public final class Laambda implements AutoCloseable {
 
     /** This server among others sharing a Docker engine: its host name and data directory. */
     private static String serverIdentity(ServerConfig config) {
-        String host;
+        return hostName() + ":" + config.dataDir();
+    }
+
+    private static String hostName() {
         try {
-            host = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
         } catch (java.io.IOException e) {
-            host = System.getenv().getOrDefault("HOSTNAME", "localhost");
+            return System.getenv().getOrDefault("HOSTNAME", "localhost");
         }
-        return host + ":" + config.dataDir();
     }
 
     /** Function instances as containers on the isolated function network or host processes, as decided at start. */
@@ -261,6 +265,12 @@ public final class Laambda implements AutoCloseable {
             ReleaseRepository releaseRepository = new ReleaseRepository(database);
             requireSameMasterKey(releaseRepository.masterKeyIds(), cipher.masterKeyId());
             requireKmsKeysUsable(releaseRepository.newestKmsSealedConfigs(), cipher);
+            // Among the database's other live servers, or refused when they could not run each other's artifacts.
+            // Its row is deleted last on shutdown, just before the database closes.
+            ServerHeartbeat heartbeat = ServerHeartbeat.join(new ServerRepository(database), new Server(serverIdentity(config),
+                    hostName(), config.httpHost() + ":" + config.httpPort(), config.sshHost() + ":" + config.sshPort(),
+                    config.s3().map(ServerConfig.S3Bucket::name), java.time.Instant.now(), java.time.Instant.now()));
+            parts.add(parts.indexOf(database), heartbeat);
             GitRepos repos = new GitRepos(config.reposDir());
             // With a bucket every server of the database shares the artifacts; this server's disk only caches them.
             Optional<S3ArtifactStore> s3Artifacts = config.s3().map(bucket -> new S3ArtifactStore(
@@ -372,6 +382,7 @@ public final class Laambda implements AutoCloseable {
             ApiServer api = listen(ServerConfig.HTTP_PORT, config.httpPort(),
                     () -> ApiServer.start(config.httpHost(), config.httpPort(), routes, accounts, json, prometheus));
             parts.add(0, api);
+            heartbeat.listening(config.httpHost() + ":" + api.port(), config.sshHost() + ":" + ssh.port());
 
             Laambda server = new Laambda(parts, api, ssh, accounts, dataDirLock, logFeed, schedules);
             accounts.bootstrapAdmin(config.adminEmail()).ifPresent(admin -> console.println(

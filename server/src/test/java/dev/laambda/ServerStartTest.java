@@ -83,6 +83,32 @@ class ServerStartTest {
                 + "the same LAAMBDA_MASTER_KEY as the servers that made them.");
     }
 
+    @Test
+    void aSecondServerWithoutASharedBucketOnALiveServersDatabaseStopsInOneLineNamingTheFirst() throws Exception {
+        Map<String, String> onHost = Map.of(ServerConfig.INSTANCES, "process", ServerConfig.BUILDER, "local");
+        try (TestServer first = TestServer.start(onHost)) {
+            Started failed = runServer(merged(onHost, Map.of(ServerConfig.DATABASE_URL, first.databaseUrl())));
+
+            assertEquals(1, failed.exitCode(), failed.stderr());
+            assertOneLine(failed, " !    Other servers are live on this database (", " at 127.0.0.1:"
+                    + first.laambda().httpPort() + ", no bucket), and this one has no shared artifact store: set the same "
+                    + "LAAMBDA_S3_BUCKET on every server (or, if they have stopped, wait 30 s).");
+        }
+    }
+
+    @Test
+    void aServerWithABucketOnTheDatabaseOfALiveServerWithoutOneStopsInOneLine() throws Exception {
+        Map<String, String> onHost = Map.of(ServerConfig.INSTANCES, "process", ServerConfig.BUILDER, "local");
+        try (TestServer first = TestServer.start(onHost)) {
+            Started failed = runServer(merged(onHost, Map.of(ServerConfig.DATABASE_URL, first.databaseUrl(),
+                    ServerConfig.S3_BUCKET, "laambda-artifacts")));
+
+            assertEquals(1, failed.exitCode(), failed.stderr());
+            assertOneLine(failed, " !    Servers live on this database do not share this one's artifact bucket (",
+                    ", no bucket): set the same LAAMBDA_S3_BUCKET on every server (or, if they have stopped, wait 30 s).");
+        }
+    }
+
     private static Map<String, String> merged(Map<String, String> a, Map<String, String> b) {
         Map<String, String> all = new HashMap<>(a);
         all.putAll(b);

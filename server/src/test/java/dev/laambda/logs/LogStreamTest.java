@@ -3,6 +3,7 @@ package dev.laambda.logs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.laambda.ServerConfig;
 import dev.laambda.testing.LogTail;
+import dev.laambda.testing.MotoServer;
 import dev.laambda.testing.TestApi;
 import dev.laambda.testing.TestApp;
 import dev.laambda.testing.TestServer;
@@ -27,11 +28,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LogStreamTest {
 
     private static final String MASTER_KEY = Base64.getEncoder().encodeToString(new byte[32]);
+    private static final String BUCKET = "laambda-logs";
+    private static MotoServer moto;
+    private static Map<String, String> shared;
     private static TestServer server;
 
     @BeforeAll
     static void pushTheApp() {
-        server = TestServer.startOnHost(Map.of(ServerConfig.MASTER_KEY, MASTER_KEY));
+        // A second server joins this one's database in one test: servers of one database share an artifact bucket.
+        moto = MotoServer.start().credentialsForServersInThisJvm();
+        moto.aws().s3("us-east-1").createBucket(create -> create.bucket(BUCKET));
+        shared = Map.of(ServerConfig.MASTER_KEY, MASTER_KEY, ServerConfig.S3_BUCKET, BUCKET,
+                ServerConfig.AWS_ENDPOINT, moto.endpoint().toString());
+        server = TestServer.startOnHost(shared);
         TestApp app = TestApp.create(server, "diary", Map.of("app.py", """
                 def handler(event, context):
                     print("hello", (event.get("queryStringParameters") or {}).get("name", event.get("name")))
@@ -42,7 +51,12 @@ class LogStreamTest {
 
     @AfterAll
     static void stop() {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
+        if (moto != null) {
+            moto.close();
+        }
     }
 
     @Test
@@ -136,21 +150,22 @@ class LogStreamTest {
 
     @Test
     void aTailOnOneServerSeesWhatHappenedThroughAnotherOnTheSameDatabase() throws Exception {
-        try (TestServer other = server.another(Map.of(ServerConfig.MASTER_KEY, MASTER_KEY,
-                ServerConfig.BUILDER, "local", ServerConfig.INSTANCES, "process"));
+        Map<String, String> onHost = new java.util.HashMap<>(shared);
+        onHost.putAll(Map.of(ServerConfig.BUILDER, "local", ServerConfig.INSTANCES, "process"));
+        try (TestServer other = server.another(onHost);
              LogTail tail = tail("/api/v1/apps/diary/logs/stream?n=1&source=laambda", null)) {
-            // Artifacts are not shared between servers yet: a release needing the code is refused in one line...
-            TestApi.Response refused = other.admin().patch("/api/v1/apps/diary/config", "{\"VIA\":\"b\"}");
-            assertEquals(503, refused.status(), refused.body());
-            assertEquals("artifact_not_here", refused.errorCode());
-            // ...and a change that needs none goes through.
             other.newUser("carol@example.com");
             assertEquals(201, other.admin().post("/api/v1/apps/diary/collaborators",
                     "{\"email\":\"carol@example.com\"}").status());
+            TestApi.Response changed = other.admin().patch("/api/v1/apps/diary/config", "{\"VIA\":\"b\"}");
+            assertEquals(200, changed.status(), changed.body());
 
             JsonNode added = tail.next(line -> line.get("line").asText().startsWith("carol@example.com added"));
+            JsonNode released = tail.next(line -> line.get("line").asText()
+                    .matches("Release v\\d+ created by admin@localhost \\(Set VIA config var\\)"));
 
             assertEquals("api", added.get("process").asText());
+            assertEquals("api", released.get("process").asText());
         }
     }
 

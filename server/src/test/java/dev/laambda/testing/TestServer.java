@@ -48,10 +48,12 @@ public final class TestServer implements RunningServer, AutoCloseable {
         return start(Map.of());
     }
 
-    /** Starts with DATABASE_URL set to a fresh test database; {@code extraEnv} adds or overrides settings. */
+    /** Starts with DATABASE_URL set to a fresh test database, unless {@code extraEnv} sets it; it adds or overrides settings. */
     public static TestServer start(Map<String, String> extraEnv) {
         try {
-            return start(Files.createTempDirectory("laambda-test-data"), TestPostgres.newDatabaseUrl(), null, extraEnv);
+            String databaseUrl = extraEnv.containsKey(ServerConfig.DATABASE_URL) ? extraEnv.get(ServerConfig.DATABASE_URL)
+                    : TestPostgres.newDatabaseUrl();
+            return start(Files.createTempDirectory("laambda-test-data"), databaseUrl, null, extraEnv);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
