@@ -64,6 +64,7 @@ final class CacheArchive {
                 String name = each.getKey();
                 Path path = each.getValue();
                 TarArchiveEntry entry;
+                boolean regularFile = false;
                 if (Files.isSymbolicLink(path)) {
                     entry = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);
                     entry.setLinkName(Files.readSymbolicLink(path).toString());
@@ -75,11 +76,12 @@ final class CacheArchive {
                     entry.setMode(TarArchiveEntry.DEFAULT_FILE_MODE & ~0777 | mode(path));
                     entry.setSize(Files.size(path));
                     entry.setModTime(Files.getLastModifiedTime(path, LinkOption.NOFOLLOW_LINKS));
+                    regularFile = true;
                 } else {
                     continue; // sockets, pipes, devices: nothing a cache needs
                 }
                 tar.putArchiveEntry(entry);
-                if (entry.isFile()) {
+                if (regularFile) {
                     Files.copy(path, tar);
                 }
                 tar.closeArchiveEntry();
@@ -106,7 +108,7 @@ final class CacheArchive {
                 } else if (entry.isDirectory()) {
                     Files.createDirectories(target);
                     dirModes.put(target, entry.getMode() & 0777);
-                } else if (entry.isFile() && !entry.isLink()) {
+                } else if (entry.getLinkFlag() == TarConstants.LF_NORMAL || entry.getLinkFlag() == TarConstants.LF_OLDNORM) {
                     // No link exists yet (they come last), so no directory on the way leads outside.
                     Files.createDirectories(target.getParent());
                     Files.copy(tar, target, StandardCopyOption.REPLACE_EXISTING);
