@@ -53,10 +53,22 @@ public final class RepoBundles {
 
     /**
      * Before a git command: fills the app's repository from the bucket's bundle when this server's copy has no
-     * branch or tag at all (it never saw a push of the app) and the bucket has one. One at a time per server, so
-     * two first commands for an app fetch it once.
+     * branch or tag at all (it never saw a push of the app) and the bucket has one. Restores run one at a time per
+     * server, so two first commands for an app fetch it once; a repository with refs costs no lock and no S3 call.
      */
-    synchronized void restoreIfEmpty(App app) {
+    void restoreIfEmpty(App app) {
+        try (Repository repository = repos.open(app)) {
+            if (!refs(repository).isEmpty()) {
+                return;
+            }
+        } catch (Exception e) {
+            log.warn("event=repo_restore_failed app_id={} error=\"{}\"", app.id(), S3Objects.logValue(e));
+            return;
+        }
+        restore(app);
+    }
+
+    private synchronized void restore(App app) {
         Path download = null;
         try (Repository repository = repos.open(app)) {
             if (!refs(repository).isEmpty()) {
