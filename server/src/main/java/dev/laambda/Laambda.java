@@ -31,8 +31,11 @@ import dev.laambda.build.Buildpacks;
 import dev.laambda.build.ArtifactStore;
 import dev.laambda.build.FileArtifactStore;
 import dev.laambda.build.S3ArtifactStore;
+import dev.laambda.build.S3BuildCaches;
+import dev.laambda.bucket.S3Objects;
 import dev.laambda.build.LocalBuilder;
 import dev.laambda.git.GitEndpoint;
+import dev.laambda.git.RepoBundles;
 import dev.laambda.git.SshGitServer;
 import dev.laambda.release.Deployer;
 import dev.laambda.release.Invoker;
@@ -272,10 +275,12 @@ public final class Laambda implements AutoCloseable {
                     config.s3().map(ServerConfig.S3Bucket::name), java.time.Instant.now(), java.time.Instant.now()));
             parts.add(parts.indexOf(database), heartbeat);
             GitRepos repos = new GitRepos(config.reposDir());
-            // With a bucket every server of the database shares the artifacts; this server's disk only caches them.
-            Optional<S3ArtifactStore> s3Artifacts = config.s3().map(bucket -> new S3ArtifactStore(
-                    s3Clients(bucket, aws, parts).s3(bucket.region()), bucket.name(),
-                    new FileArtifactStore(config.artifactsDir())).requireBucket());
+            // With a bucket every server of the database shares the artifacts, and each app's build caches and
+            // repository (bucket/AppObjects); this server's disk only caches them.
+            Optional<S3Objects> bucket = config.s3().map(s3 -> new S3Objects(s3Clients(s3, aws, parts).s3(s3.region()),
+                    s3.name()));
+            Optional<S3ArtifactStore> s3Artifacts = bucket.map(shared -> new S3ArtifactStore(shared.client(),
+                    shared.name(), new FileArtifactStore(config.artifactsDir())).requireBucket());
             ArtifactStore artifactStore = s3Artifacts.<ArtifactStore>map(store -> store)
                     .orElseGet(() -> new FileArtifactStore(config.artifactsDir()));
             log.info("event=artifact_store store={}", s3Artifacts.isPresent() ? "s3" : "file");
@@ -323,7 +328,7 @@ public final class Laambda implements AutoCloseable {
                     new GoingLive(releaseRepository, appLocks, cipher, platforms, afterSwitch, appLog, liveReleases),
                     config.functionConcurrency());
             AppDirectories appDirectories = new AppDirectories(config.reposDir(), config.cacheDir(), config.workspacesDir(),
-                    config.unpackedDir());
+                    config.unpackedDir(), bucket);
             appDirectories.migrate(appRepository::idsByName);
             ArtifactRepository artifactRows = new ArtifactRepository(database);
             Apps apps = new Apps(appRepository, users, releases, appDirectories, appLocks, platforms,
@@ -348,7 +353,8 @@ public final class Laambda implements AutoCloseable {
             log.info("event=builder builder={}", builder.description());
             Deployer deployer = new Deployer(appLocks, builds,
                     new Buildpacks(config.buildpacksDir(), config.buildpackOrder(), buildEnvironment),
-                    builder, new BuildCache(config.cacheDir()),
+                    builder, new BuildCache(config.cacheDir(), bucket.map(shared -> new S3BuildCaches(shared,
+                            S3BuildCaches.LIMIT_BYTES))),
                     new ArtifactPacker(ArtifactPacker.LAMBDA_UNZIPPED_LIMIT, java.util.Optional.of(config.deflatedDir())), artifactStore,
                     artifactRows, releases, afterSwitch, appLog, config.workspacesDir());
             int leftoverWorkspaces = deployer.removeLeftoverWorkspaces();
@@ -357,7 +363,7 @@ public final class Laambda implements AutoCloseable {
             }
             SshGitServer ssh = listen(ServerConfig.SSH_PORT, config.sshPort(), () -> SshGitServer.start(config.sshHost(),
                     config.sshPort(), config.sshHostKeyFile(), new GitEndpoint(sshKeys, apps, repos, deployer,
-                    config.repoLimit())));
+                    config.repoLimit(), bucket.map(shared -> new RepoBundles(shared, repos, config.repoLimit())))));
             parts.add(0, ssh);
 
             PrometheusMetrics prometheus = new PrometheusMetrics(functionMetrics,

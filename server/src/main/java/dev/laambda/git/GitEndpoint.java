@@ -48,9 +48,13 @@ public final class GitEndpoint {
     private final GitRepos repos;
     private final Deployer deployer;
     private final RepositoryLimit repoLimit;
+    /** With a shared bucket: each app's repository as a bundle there, for servers that never saw it. */
+    private final Optional<RepoBundles> bundles;
 
-    public GitEndpoint(SshKeys sshKeys, Apps apps, GitRepos repos, Deployer deployer, long repoLimitBytes) {
+    public GitEndpoint(SshKeys sshKeys, Apps apps, GitRepos repos, Deployer deployer, long repoLimitBytes,
+                       Optional<RepoBundles> bundles) {
         this.sshKeys = sshKeys;
+        this.bundles = bundles;
         this.apps = apps;
         this.repos = repos;
         this.deployer = deployer;
@@ -80,21 +84,22 @@ public final class GitEndpoint {
             return 0;
         }
         log.info("event=git_request service={} app={} user={}", request.service(), app.name(), user.email());
+        bundles.ifPresent(shared -> shared.restoreIfEmpty(app));
         if (request.service() == GitRequest.Service.UPLOAD_PACK) {
             try (Repository repository = repos.open(app)) {
                 new UploadPack(repository).upload(in, out, err);
             }
-        } else {
-            receive(app, user, in, out, err);
+        } else if (receive(app, user, in, out, err)) {
+            bundles.ifPresent(shared -> shared.save(app));
         }
         return 0;
     }
 
     /**
      * Receives a push into the app's repository and deploys its deploy branch. A push none of whose refs
-     * was updated (its deploy failed, or it was refused) has its pack deleted afterwards.
+     * was updated (its deploy failed, or it was refused) has its pack deleted afterwards. Returns whether a ref was.
      */
-    private void receive(App app, User user, InputStream in, OutputStream out, OutputStream err) throws IOException {
+    private boolean receive(App app, User user, InputStream in, OutputStream out, OutputStream err) throws IOException {
         List<ReceiveCommand> handled = new ArrayList<>();
         ReceivedPack pack = new ReceivedPack();
         try (Repository repository = repos.open(app)) {
@@ -123,6 +128,7 @@ public final class GitEndpoint {
                 log.info("event=push_objects_pruned app={}", app.name());
             }
         }
+        return handled.stream().anyMatch(command -> command.getResult() == ReceiveCommand.Result.OK);
     }
 
     /** Says in one line why JGit would not take the pushed objects (a forbidden path, the size limit, …). */

@@ -125,8 +125,12 @@ public final class Deployer {
             LambdaRuntime runtime = runtime(app, settings, detected, sourceDir);
             buildLog.accept("-----> Runtime " + runtime.id());
             Runtimes.deprecationWarning(runtime).ifPresent(warning -> buildLog.accept("       Warning: " + warning));
-            builder.compile(new BuildRequest(detected.buildpack(), sourceDir,
-                    cache.dirFor(app.id(), detected.buildpack().name()), runtime, config.values(), buildLog));
+            String buildpack = detected.buildpack().name();
+            cache.restore(app.id(), buildpack).ifPresent(bytes -> buildLog.accept(
+                    "-----> Restored the build cache from the shared bucket (" + humanSize(bytes) + ")"));
+            builder.compile(new BuildRequest(detected.buildpack(), sourceDir, cache.dirFor(app.id(), buildpack), runtime,
+                    config.values(), buildLog));
+            cache.save(app.id(), buildpack);
 
             Map<String, String> processTypes = processTypes(sourceDir, detected, buildLog);
             buildLog.accept("-----> Discovering process types: " + String.join(", ", processTypes.keySet()));

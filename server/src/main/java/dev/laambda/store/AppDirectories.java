@@ -1,6 +1,8 @@
 package dev.laambda.store;
 
 import dev.laambda.Directories;
+import dev.laambda.bucket.AppObjects;
+import dev.laambda.bucket.S3Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -22,6 +25,7 @@ import java.util.stream.Stream;
  * Where each app's own files live in the data directory: its git repository (repos/ID.git), build cache
  * (cache/ID/), build workspaces (workspaces/ID/) and unpacked function code (functions/ID/). All are keyed by the
  * app's id, never its name: ids are never reused, so an app made later under a destroyed app's name starts empty.
+ * With a shared bucket, what the app keeps there (apps/ID/: build caches, the repository's bundle) is its too.
  * Destroying an app removes them; at start, an older version's name-keyed ones move to their app's id, and those
  * of apps that no longer exist go.
  */
@@ -47,8 +51,10 @@ public final class AppDirectories {
     }
 
     private final List<Kind> kinds;
+    private final Optional<S3Objects> bucket;
 
-    public AppDirectories(Path repos, Path buildCaches, Path workspaces, Path functionCode) {
+    public AppDirectories(Path repos, Path buildCaches, Path workspaces, Path functionCode, Optional<S3Objects> bucket) {
+        this.bucket = bucket;
         this.kinds = List.of(
                 new Kind("repo", repos, ".git", true, null),
                 new Kind("build_cache", buildCaches, "", true, null),
@@ -68,6 +74,16 @@ public final class AppDirectories {
                 log.warn("event=app_data_cleanup_failed kind={} app_id={} error=\"{}\"", kind.label(), appId, e.getMessage());
             }
         }
+        bucket.ifPresent(shared -> {
+            try {
+                int deleted = shared.deleteUnder(AppObjects.all(appId));
+                if (deleted > 0) {
+                    log.info("event=app_objects_deleted app_id={} objects={}", appId, deleted);
+                }
+            } catch (RuntimeException e) {
+                log.warn("event=app_data_cleanup_failed kind=bucket app_id={} error=\"{}\"", appId, S3Objects.logValue(e));
+            }
+        });
     }
 
     /**
