@@ -279,8 +279,8 @@ public final class Laambda implements AutoCloseable {
             // repository (bucket/AppObjects); this server's disk only caches them.
             Optional<S3Objects> bucket = config.s3().map(s3 -> new S3Objects(s3Clients(s3, aws, parts).s3(s3.region()),
                     s3.name()));
-            Optional<S3ArtifactStore> s3Artifacts = bucket.map(shared -> new S3ArtifactStore(shared.client(),
-                    shared.name(), new FileArtifactStore(config.artifactsDir())).requireBucket());
+            Optional<S3ArtifactStore> s3Artifacts = bucket.map(shared -> new S3ArtifactStore(shared,
+                    new FileArtifactStore(config.artifactsDir())).requireBucket());
             ArtifactStore artifactStore = s3Artifacts.<ArtifactStore>map(store -> store)
                     .orElseGet(() -> new FileArtifactStore(config.artifactsDir()));
             log.info("event=artifact_store store={}", s3Artifacts.isPresent() ? "s3" : "file");

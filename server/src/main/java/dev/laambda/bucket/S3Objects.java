@@ -96,9 +96,22 @@ public final class S3Objects {
         return "s3://" + bucket + "/" + key;
     }
 
-    /** One S3 call; its errors as one line naming the call, the object and S3's code. A missing key as Missing. */
-    private <T> T call(String action, String key, Supplier<T> request) {
-        String what = "S3 " + action + " of " + uri(key);
+    /** Whether the bucket itself is there and may be used with the server's credentials. */
+    public boolean bucketExists() {
+        try {
+            call("HeadBucket", null, () -> s3.headBucket(head -> head.bucket(bucket)));
+            return true;
+        } catch (Missing e) {
+            return false;
+        }
+    }
+
+    /**
+     * One S3 call on the object at {@code key} (null: the bucket); its errors as one line naming the call, the
+     * object and S3's code. A missing object or bucket as {@link Missing}.
+     */
+    public <T> T call(String action, String key, Supplier<T> request) {
+        String what = "S3 " + action + " of " + (key == null ? "s3://" + bucket : uri(key));
         try {
             return request.get();
         } catch (NoSuchKeyException e) {

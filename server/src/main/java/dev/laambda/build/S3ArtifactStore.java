@@ -1,17 +1,15 @@
 package dev.laambda.build;
 
 import dev.laambda.LaambdaException;
+import dev.laambda.bucket.S3Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +19,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * Artifacts in an S3 bucket as artifacts/SHA256.zip, shared by every server of the database: a release pushed
@@ -36,22 +33,22 @@ public final class S3ArtifactStore implements ArtifactStore {
 
     private static final Logger log = LoggerFactory.getLogger(S3ArtifactStore.class);
 
+    private final S3Objects objects;
     private final S3Client s3;
     private final String bucket;
     /** This server's downloaded copies, laid out and published as the file store's (whole files only). */
     private final FileArtifactStore cache;
 
-    public S3ArtifactStore(S3Client s3, String bucket, FileArtifactStore cache) {
-        this.s3 = s3;
-        this.bucket = bucket;
+    public S3ArtifactStore(S3Objects objects, FileArtifactStore cache) {
+        this.objects = objects;
+        this.s3 = objects.client();
+        this.bucket = objects.name();
         this.cache = cache;
     }
 
     /** Refuses to start, in one line, when the bucket cannot be reached with the server's credentials. */
     public S3ArtifactStore requireBucket() {
-        try {
-            call("HeadBucket of " + bucket, () -> s3.headBucket(head -> head.bucket(bucket)));
-        } catch (Missing e) {
+        if (!objects.bucketExists()) {
             throw new LaambdaException(LaambdaException.Kind.UNAVAILABLE, "artifact_store_missing", "S3 bucket "
                     + bucket + " does not exist: create it, or correct LAAMBDA_S3_BUCKET");
         }
@@ -76,7 +73,7 @@ public final class S3ArtifactStore implements ArtifactStore {
         if (stored(sha).filter(checksum::equals).isPresent()) {
             return new StoredArtifact(sha, uri(sha), false);
         }
-        call("PutObject of " + uri(sha), () -> s3.putObject(put -> put.bucket(bucket).key(key(sha))
+        objects.call("PutObject", key(sha), () -> s3.putObject(put -> put.bucket(bucket).key(key(sha))
                 .checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(checksum)
                 .contentType("application/zip"), RequestBody.fromFile(cache.localCopy(sha))));
         log.info("event=artifact_uploaded sha256={} bytes={} bucket={}", sha, artifact.zippedBytes(), bucket);
@@ -96,8 +93,13 @@ public final class S3ArtifactStore implements ArtifactStore {
             temporary = Files.createTempFile(target.getParent(), sha256, ".partial");
             Files.delete(temporary);
             Path download = temporary;
-            call("GetObject of " + uri(sha256), () -> s3.getObject(get -> get.bucket(bucket).key(key(sha256)),
-                    ResponseTransformer.toFile(download)));
+            try {
+                objects.call("GetObject", key(sha256), () -> s3.getObject(get -> get.bucket(bucket).key(key(sha256)),
+                        ResponseTransformer.toFile(download)));
+            } catch (S3Objects.Missing e) {
+                // A release names it, so it is the server's trouble, not the caller's.
+                throw new LaambdaException(LaambdaException.Kind.UNAVAILABLE, "artifact_missing", e.getMessage());
+            }
             String actual = Sha256.of(download);
             if (!actual.equals(sha256)) {
                 log.error("event=artifact_corrupt sha256={} actual={} bucket={}", sha256, actual, bucket);
@@ -117,13 +119,13 @@ public final class S3ArtifactStore implements ArtifactStore {
 
     @Override
     public String uri(String sha256) {
-        return "s3://" + bucket + "/" + key(sha256);
+        return objects.uri(key(sha256));
     }
 
     /** Deletes the object and this server's copy (other servers' copies are never read again: no release names it). */
     @Override
     public void delete(String sha256) {
-        call("DeleteObject of " + uri(sha256), () -> s3.deleteObject(delete -> delete.bucket(bucket).key(key(sha256))));
+        objects.call("DeleteObject", key(sha256), () -> s3.deleteObject(delete -> delete.bucket(bucket).key(key(sha256))));
         cache.delete(sha256);
         log.info("event=artifact_deleted sha256={} bucket={}", sha256, bucket);
     }
@@ -134,17 +136,17 @@ public final class S3ArtifactStore implements ArtifactStore {
 
     /** The object's size in bytes, without downloading it. */
     public long size(String sha256) {
-        return call("HeadObject of " + uri(sha256), () -> s3.headObject(head -> head.bucket(bucket).key(key(sha256))))
+        return objects.call("HeadObject", key(sha256), () -> s3.headObject(head -> head.bucket(bucket).key(key(sha256))))
                 .contentLength();
     }
 
     /** Whether the object is there, with the SHA-256 (base64) S3 recorded for it; "" when S3 recorded none. */
     private Optional<String> stored(String sha256) {
         try {
-            HeadObjectResponse head = call("HeadObject of " + uri(sha256), () -> s3.headObject(h -> h.bucket(bucket)
+            HeadObjectResponse head = objects.call("HeadObject", key(sha256), () -> s3.headObject(h -> h.bucket(bucket)
                     .key(key(sha256)).checksumMode(ChecksumMode.ENABLED)));
             return Optional.of(head.checksumSHA256() == null ? "" : head.checksumSHA256());
-        } catch (Missing e) {
+        } catch (S3Objects.Missing e) {
             return Optional.empty();
         }
     }
@@ -159,27 +161,6 @@ public final class S3ArtifactStore implements ArtifactStore {
         return Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha256));
     }
 
-    /** One S3 call; its errors as one line naming the call, the object and S3's code. A missing key as Missing. */
-    private static <T> T call(String action, Supplier<T> request) {
-        try {
-            return request.get();
-        } catch (NoSuchKeyException e) {
-            throw new Missing(action);
-        } catch (AwsServiceException e) {
-            if (e.statusCode() == 404) {
-                throw new Missing(action);
-            }
-            String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null
-                    ? "HTTP " + e.statusCode() : e.awsErrorDetails().errorCode();
-            throw new LaambdaException(LaambdaException.Kind.UNAVAILABLE, "artifact_store_error",
-                    "S3 " + action + " failed: " + code);
-        } catch (SdkException e) {
-            throw new LaambdaException(LaambdaException.Kind.UNAVAILABLE, "artifact_store_unavailable",
-                    "S3 " + action + " failed: S3 could not be reached (" + String.valueOf(e.getMessage())
-                    .strip().replaceAll("\\s+", " ") + ")");
-        }
-    }
-
     private static void deleteQuietly(Path file) {
         if (file == null) {
             return;
@@ -188,13 +169,6 @@ public final class S3ArtifactStore implements ArtifactStore {
             Files.deleteIfExists(file);
         } catch (IOException ignored) {
             // A leftover *.partial is never read: only names without the suffix are artifacts.
-        }
-    }
-
-    /** No such object (or bucket): an answer for contains and put, an error for the others. */
-    private static final class Missing extends LaambdaException {
-        Missing(String action) {
-            super(Kind.UNAVAILABLE, "artifact_missing", "S3 " + action + " failed: no such object");
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.laambda.build;
 
 import dev.laambda.LaambdaException;
+import dev.laambda.bucket.S3Objects;
 import dev.laambda.testing.MotoServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -119,7 +120,7 @@ class S3ArtifactStoreTest {
 
     @Test
     void aServerWhoseBucketDoesNotExistIsRefusedInOneLine() {
-        LaambdaException refused = assertThrows(LaambdaException.class, () -> new S3ArtifactStore(s3, "no-such-bucket",
+        LaambdaException refused = assertThrows(LaambdaException.class, () -> new S3ArtifactStore(new S3Objects(s3, "no-such-bucket"),
                 new FileArtifactStore(temp.resolve("x"))).requireBucket());
 
         assertEquals("S3 bucket no-such-bucket does not exist: create it, or correct LAAMBDA_S3_BUCKET",
@@ -127,7 +128,7 @@ class S3ArtifactStoreTest {
     }
 
     private S3ArtifactStore store(String server) {
-        return new S3ArtifactStore(s3, BUCKET, new FileArtifactStore(temp.resolve(server))).requireBucket();
+        return new S3ArtifactStore(new S3Objects(s3, BUCKET), new FileArtifactStore(temp.resolve(server))).requireBucket();
     }
 
     private PackedArtifact packedApp(String marker) throws Exception {

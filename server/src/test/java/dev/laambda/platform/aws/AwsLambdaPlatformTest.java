@@ -113,7 +113,7 @@ class AwsLambdaPlatformTest {
         Files.write(small, smallZip);
         String smallSha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                 .digest(smallZip));
-        S3ArtifactStore s3 = new S3ArtifactStore(aws.s3(REGION), "laambda-artifacts",
+        S3ArtifactStore s3 = new S3ArtifactStore(new dev.laambda.bucket.S3Objects(aws.s3(REGION), "laambda-artifacts"),
                 new FileArtifactStore(artifacts.resolve("s3-cache")));
         s3.put(new PackedArtifact(large, sha, bytes.length, bytes.length, 1));
         s3.put(new PackedArtifact(small, smallSha, smallZip.length, smallZip.length, 1));
