@@ -43,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SeveralServersOnOnePostgresTest {
 
     private static final String BUCKET = "laambda-several";
+    /** The master key MotoServer.settingsForServersSharing gives both servers. */
     private static final byte[] MASTER_KEY = new byte[32];
     /** How long a change through one server may take to be honoured by the other (README, "Scaling out"). */
     private static final long BOUND_SECONDS = dev.laambda.release.LiveReleases.TTL.toSeconds();
@@ -66,12 +67,10 @@ class SeveralServersOnOnePostgresTest {
     @BeforeAll
     static void startTwoServersOnOnePostgresAndOneBucket() {
         postgres = PostgresCluster.start();
-        moto = MotoServer.start().credentialsForServersInThisJvm();
-        moto.aws().s3("us-east-1").createBucket(create -> create.bucket(BUCKET));
-        env = new HashMap<>(Map.of(ServerConfig.DATABASE_URL, postgres.databaseUrl(),
-                ServerConfig.MASTER_KEY, Base64.getEncoder().encodeToString(MASTER_KEY),
-                ServerConfig.S3_BUCKET, BUCKET, ServerConfig.AWS_ENDPOINT, moto.endpoint().toString(),
-                ServerConfig.BUILDER, "local", ServerConfig.INSTANCES, "process"));
+        moto = MotoServer.start();
+        env = new HashMap<>(moto.settingsForServersSharing(BUCKET));
+        env.putAll(Map.of(ServerConfig.DATABASE_URL, postgres.databaseUrl(), ServerConfig.BUILDER, "local",
+                ServerConfig.INSTANCES, "process"));
         serverA = TestServer.startOnHost(env);
         serverB = serverA.another(env);
     }

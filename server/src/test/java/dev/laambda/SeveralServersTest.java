@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,13 +41,9 @@ class SeveralServersTest {
 
     @BeforeAll
     static void startTwoServersOnOneDatabaseAndBucket() {
-        moto = MotoServer.start().credentialsForServersInThisJvm();
+        moto = MotoServer.start();
+        Map<String, String> env = new HashMap<>(moto.settingsForServersSharing(BUCKET));
         s3 = moto.aws().s3("us-east-1");
-        s3.createBucket(create -> create.bucket(BUCKET));
-        Map<String, String> env = new HashMap<>();
-        env.put(ServerConfig.MASTER_KEY, Base64.getEncoder().encodeToString(new byte[32]));
-        env.put(ServerConfig.S3_BUCKET, BUCKET);
-        env.put(ServerConfig.AWS_ENDPOINT, moto.endpoint().toString());
         serverA = TestServer.startOnHost(env);
         env.put(ServerConfig.BUILDER, "local");
         env.put(ServerConfig.INSTANCES, "process");

@@ -14,7 +14,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,13 +45,9 @@ class SharedBuildStateTest {
 
     @BeforeAll
     static void startTwoServersOnOneDatabaseAndBucket() {
-        moto = MotoServer.start().credentialsForServersInThisJvm();
+        moto = MotoServer.start();
+        Map<String, String> env = new HashMap<>(moto.settingsForServersSharing(BUCKET));
         s3 = moto.aws().s3("us-east-1");
-        s3.createBucket(create -> create.bucket(BUCKET));
-        Map<String, String> env = new HashMap<>();
-        env.put(ServerConfig.MASTER_KEY, Base64.getEncoder().encodeToString(new byte[32]));
-        env.put(ServerConfig.S3_BUCKET, BUCKET);
-        env.put(ServerConfig.AWS_ENDPOINT, moto.endpoint().toString());
         env.put(ServerConfig.BUILDER, "local");
         env.put(ServerConfig.INSTANCES, "process");
         serverA = TestServer.startOnHost(env);

@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -42,7 +41,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EventSourcesTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String MASTER_KEY = Base64.getEncoder().encodeToString(new byte[32]);
     private static final String QUEUE = "arn:aws:sqs:us-east-1:123456789012:orders";
     private static final String WEB = "/api/v1/apps/clock/functions/web/event-sources";
     private static final String TICK = "/api/v1/apps/clock/functions/tick/event-sources";
@@ -56,10 +54,8 @@ class EventSourcesTest {
     @BeforeAll
     static void pushTheApp() {
         // A second server joins this one's database in one test: servers of one database share an artifact bucket.
-        moto = MotoServer.start().credentialsForServersInThisJvm();
-        moto.aws().s3("us-east-1").createBucket(create -> create.bucket(BUCKET));
-        shared = Map.of(ServerConfig.MASTER_KEY, MASTER_KEY, ServerConfig.S3_BUCKET, BUCKET,
-                ServerConfig.AWS_ENDPOINT, moto.endpoint().toString());
+        moto = MotoServer.start();
+        shared = moto.settingsForServersSharing(BUCKET);
         server = TestServer.startOnHost(shared);
         app = TestApp.createWith(server, "clock", "{\"name\":\"clock\",\"region\":\"us-east-1\"}", Map.of("app.py", """
                 import json

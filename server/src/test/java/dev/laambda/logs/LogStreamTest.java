@@ -11,7 +11,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +26,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class LogStreamTest {
 
-    private static final String MASTER_KEY = Base64.getEncoder().encodeToString(new byte[32]);
     private static final String BUCKET = "laambda-logs";
     private static MotoServer moto;
     private static Map<String, String> shared;
@@ -36,10 +34,8 @@ class LogStreamTest {
     @BeforeAll
     static void pushTheApp() {
         // A second server joins this one's database in one test: servers of one database share an artifact bucket.
-        moto = MotoServer.start().credentialsForServersInThisJvm();
-        moto.aws().s3("us-east-1").createBucket(create -> create.bucket(BUCKET));
-        shared = Map.of(ServerConfig.MASTER_KEY, MASTER_KEY, ServerConfig.S3_BUCKET, BUCKET,
-                ServerConfig.AWS_ENDPOINT, moto.endpoint().toString());
+        moto = MotoServer.start();
+        shared = moto.settingsForServersSharing(BUCKET);
         server = TestServer.startOnHost(shared);
         TestApp app = TestApp.create(server, "diary", Map.of("app.py", """
                 def handler(event, context):

@@ -1,5 +1,6 @@
 package dev.laambda.testing;
 
+import dev.laambda.ServerConfig;
 import dev.laambda.platform.aws.AwsClients;
 import org.junit.jupiter.api.Assumptions;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -21,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.fail;
@@ -106,6 +109,17 @@ public final class MotoServer implements AutoCloseable {
         System.setProperty("aws.accessKeyId", "testing");
         System.setProperty("aws.secretAccessKey", "testing");
         return this;
+    }
+
+    /**
+     * What every server of one database shares (README, "Scaling out"): a bucket, made now in moto's S3, one master
+     * key (32 zero bytes), and moto as their AWS; servers in this JVM get moto's credentials.
+     */
+    public Map<String, String> settingsForServersSharing(String bucket) {
+        credentialsForServersInThisJvm();
+        aws().s3("us-east-1").createBucket(create -> create.bucket(bucket));
+        return Map.of(ServerConfig.MASTER_KEY, Base64.getEncoder().encodeToString(new byte[32]), ServerConfig.S3_BUCKET,
+                bucket, ServerConfig.AWS_ENDPOINT, endpoint.toString());
     }
 
     /** An IAM role Lambda may assume, made in moto's IAM (moto's Lambda refuses a role its IAM lacks); its ARN. */
