@@ -2,7 +2,6 @@ package dev.laambda.testing;
 
 import dev.laambda.ServerConfig;
 import dev.laambda.platform.aws.AwsClients;
-import org.junit.jupiter.api.Assumptions;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -12,8 +11,6 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,8 +22,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A real moto server (an AWS-compatible server from PyPI) on a free loopback port, one per test class, with
@@ -57,14 +52,9 @@ public final class MotoServer implements AutoCloseable {
 
     /** Starts moto, or skips the calling test (fails it under run-tests) when moto is not installed. */
     public static MotoServer start() {
-        Path motoServer = installed().orElseGet(() -> {
-            String how = "moto is not installed: run scripts/moto-server --install (or set LAAMBDA_TEST_MOTO to a moto_server)";
-            if ("1".equals(System.getenv("LAAMBDA_TESTS_REQUIRE_MOTO"))) {
-                fail("These tests need moto and LAAMBDA_TESTS_REQUIRE_MOTO=1, but " + how);
-            }
-            Assumptions.abort(how);
-            return null;
-        });
+        Path motoServer = LoopbackServers.installed("LAAMBDA_TEST_MOTO", "LAAMBDA_MOTO_HOME", "moto",
+                "venv-5.2.5/bin/moto_server").orElseGet(() -> LoopbackServers.missing("LAAMBDA_TESTS_REQUIRE_MOTO", "moto",
+                "moto is not installed: run scripts/moto-server --install (or set LAAMBDA_TEST_MOTO to a moto_server)"));
         // The free port is found, closed and handed to moto: another process may take it in between, so retry.
         String lastLog = "";
         for (int attempt = 0; attempt < 3; attempt++) {
@@ -155,14 +145,7 @@ public final class MotoServer implements AutoCloseable {
         }
         System.clearProperty("aws.accessKeyId");
         System.clearProperty("aws.secretAccessKey");
-        process.destroy();
-        try {
-            if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        LoopbackServers.stop(process);
         try {
             Files.deleteIfExists(log);
         } catch (IOException e) {
@@ -170,17 +153,9 @@ public final class MotoServer implements AutoCloseable {
         }
     }
 
-    /** LAAMBDA_TEST_MOTO, else where scripts/moto-server installs it: a developer who ran --install needs no setting. */
-    private static Optional<Path> installed() {
-        String home = nonBlank(System.getenv("LAAMBDA_MOTO_HOME")).orElseGet(() -> nonBlank(System.getenv("XDG_CACHE_HOME"))
-                .orElse(System.getProperty("user.home") + "/.cache") + "/laambda/moto");
-        Path motoServer = Path.of(nonBlank(System.getenv("LAAMBDA_TEST_MOTO")).orElse(home + "/venv-5.2.5/bin/moto_server"));
-        return Optional.of(motoServer).filter(Files::isExecutable);
-    }
-
     private static MotoServer launch(Path motoServer) {
         try {
-            int port = freeLoopbackPort();
+            int port = LoopbackServers.freeLoopbackPort();
             Path log = Files.createTempFile("moto-server", ".log");
             // Loopback only: moto answers anyone, with any credentials.
             Process process = new ProcessBuilder(motoServer.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port))
@@ -189,10 +164,6 @@ public final class MotoServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static Optional<String> nonBlank(String value) {
-        return Optional.ofNullable(value).filter(v -> !v.isBlank());
     }
 
     private boolean answered() {
@@ -210,7 +181,7 @@ public final class MotoServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return false;
             }
-            sleep(100);
+            LoopbackServers.sleep(100);
         }
         return false;
     }
@@ -229,17 +200,4 @@ public final class MotoServer implements AutoCloseable {
         }
     }
 
-    private static int freeLoopbackPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

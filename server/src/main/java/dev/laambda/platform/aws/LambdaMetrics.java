@@ -1,6 +1,9 @@
 package dev.laambda.platform.aws;
 
+import dev.laambda.LaambdaException;
 import dev.laambda.metrics.FunctionReport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
@@ -13,6 +16,7 @@ import software.amazon.awssdk.services.cloudwatch.model.MetricStat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,7 +27,9 @@ import java.util.TreeSet;
 /**
  * The metrics of an app's functions on AWS Lambda, read with CloudWatch's GetMetricData from the AWS/Lambda
  * namespace (dimension FunctionName: every version together) into the same report as local functions. Lambda
- * publishes no cold-start, timeout or billing metric there, so those stay null.
+ * publishes no cold-start, timeout or billing metric there, so those stay null. The duration percentiles are read
+ * in calls of their own: a CloudWatch-compatible endpoint without percentile statistics (LocalStack's answers
+ * InternalError) leaves them null instead of failing the whole report.
  */
 public final class LambdaMetrics {
 
@@ -44,7 +50,13 @@ public final class LambdaMetrics {
             this.metric = metric;
             this.stat = stat;
         }
+
+        boolean percentile() {
+            return stat.startsWith("p");
+        }
     }
+
+    private static final Logger log = LoggerFactory.getLogger(LambdaMetrics.class);
 
     private final CloudWatchClient cloudWatch;
 
@@ -52,28 +64,50 @@ public final class LambdaMetrics {
         this.cloudWatch = cloudWatch;
     }
 
-    /** Per entry (entry → function name, in the order given), its minutes from {@code from} to {@code to} and their totals. */
-    public List<FunctionReport> read(Map<String, String> functions, Instant from, Instant to) {
+    /** Per entry (entry → function name, in the order given), its minutes from {@code since} to {@code until} and their totals. */
+    public List<FunctionReport> read(Map<String, String> functions, Instant since, Instant until) {
+        // Whole minutes, as CloudWatch itself rounds a recent start time: the per-minute periods then begin on the
+        // minute on any CloudWatch-compatible endpoint too (LocalStack's start its periods at the exact start time).
+        Instant from = since.truncatedTo(ChronoUnit.MINUTES);
+        Instant to = until.truncatedTo(ChronoUnit.MINUTES).equals(until) ? until
+                : until.truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
+        Map<String, Map<Instant, Double>> values = new HashMap<>();
+        fetchAll(queries(functions, from, to, false), from, to, values);
+        try {
+            fetchAll(queries(functions, from, to, true), from, to, values);
+        } catch (LaambdaException e) {
+            log.warn("event=lambda_metrics_percentiles_unavailable functions={} code={}", functions.size(), e.code());
+        }
+        List<FunctionReport> reports = new ArrayList<>();
+        int index = 0;
+        for (Map.Entry<String, String> function : functions.entrySet()) {
+            reports.add(report(function.getKey(), function.getValue(), index++, values));
+        }
+        return reports;
+    }
+
+    /** Per function, a per-minute and a whole-window query of each series: the percentiles, or all the others. */
+    private static List<MetricDataQuery> queries(Map<String, String> functions, Instant from, Instant to,
+                                                 boolean percentiles) {
         long windowSeconds = Math.max(60, (Duration.between(from, to).toSeconds() + 59) / 60 * 60);
         List<MetricDataQuery> queries = new ArrayList<>();
         int index = 0;
         for (String functionName : functions.values()) {
             for (Series series : Series.values()) {
-                queries.add(query(id(index, series, "m"), functionName, series, 60));
-                queries.add(query(id(index, series, "t"), functionName, series, (int) windowSeconds));
+                if (series.percentile() == percentiles) {
+                    queries.add(query(id(index, series, "m"), functionName, series, 60));
+                    queries.add(query(id(index, series, "t"), functionName, series, (int) windowSeconds));
+                }
             }
             index++;
         }
-        Map<String, Map<Instant, Double>> values = new HashMap<>();
+        return queries;
+    }
+
+    private void fetchAll(List<MetricDataQuery> queries, Instant from, Instant to, Map<String, Map<Instant, Double>> values) {
         for (int start = 0; start < queries.size(); start += MAX_QUERIES) {
             fetch(queries.subList(start, Math.min(queries.size(), start + MAX_QUERIES)), from, to, values);
         }
-        List<FunctionReport> reports = new ArrayList<>();
-        index = 0;
-        for (Map.Entry<String, String> function : functions.entrySet()) {
-            reports.add(report(function.getKey(), function.getValue(), index++, values));
-        }
-        return reports;
     }
 
     private void fetch(List<MetricDataQuery> queries, Instant from, Instant to, Map<String, Map<Instant, Double>> values) {
