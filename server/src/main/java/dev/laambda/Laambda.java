@@ -499,6 +499,8 @@ public final class Laambda implements AutoCloseable {
 
     @Override
     public void close() {
+        // Log streams end first, while the HTTP server can still answer their requests.
+        logFeed.endTails();
         closeAll(parts);
         dataDirLock.close();
     }

@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Optional;
 
 /** The HTTP server: routes from the table, bearer-token auth, and every failure answered as {"error","code"}. */
 public final class ApiServer implements AutoCloseable {
@@ -77,7 +78,14 @@ public final class ApiServer implements AutoCloseable {
                 }
             });
             config.routes.exception(Exception.class, (e, ctx) -> {
-                log.error("event=request_failed method={} path={}", ctx.method(), ctx.path(), e);
+                Optional<String> path = pathOf(ctx);
+                if (path.isEmpty()) {
+                    // The request was already answered and recycled (a stream ended under a send): there is no one
+                    // to answer, and throwing here would send Javalin round its error handling for ever.
+                    log.warn("event=request_gone error=\"{}\"", e);
+                    return;
+                }
+                log.error("event=request_failed method={} path={}", ctx.method(), path.get(), e);
                 fail(ctx, 500, "internal_error", "The server failed to handle this request; see its log.");
             });
             config.routes.error(404, ctx -> {
@@ -93,6 +101,15 @@ public final class ApiServer implements AutoCloseable {
         });
         javalin.start(host, port);
         return new ApiServer(javalin);
+    }
+
+    /** The request's path, or nothing when the web server has recycled the request (its fields are gone). */
+    private static Optional<String> pathOf(Context ctx) {
+        try {
+            return Optional.of(ctx.path());
+        } catch (RuntimeException recycled) {
+            return Optional.empty();
+        }
     }
 
     /** The route template a request matched; "gateway" for an app's own site, "unmatched" for no route. */

@@ -131,6 +131,9 @@ final class LogsApi {
                 next = lines.find(new LogQuery(query.appId(), CATCH_UP_BATCH, query.process(), query.source(),
                         query.since(), query.requestId(), Optional.of(lastSent)));
                 for (LogLine line : next) {
+                    if (client.terminated()) {
+                        return;
+                    }
                     send(line);
                     lastSent = line.id();
                 }
@@ -145,6 +148,11 @@ final class LogsApi {
         @Override
         public boolean closed() {
             return client.terminated();
+        }
+
+        @Override
+        public void end() {
+            client.close();
         }
 
         private void send(LogLine line) {

@@ -31,6 +31,13 @@ public final class LogFeed implements AutoCloseable {
         void heartbeat();
 
         boolean closed();
+
+        /**
+         * The server is stopping: end the stream now, while its request can still be answered. (Left to the
+         * web server's own shutdown, a stream's request is gone before its next send notices.)
+         */
+        default void end() {
+        }
     }
 
     private static final Logger log = LoggerFactory.getLogger(LogFeed.class);
@@ -73,6 +80,18 @@ public final class LogFeed implements AutoCloseable {
     /** How many tails are open on this server now. */
     public int tails() {
         return byApp.values().stream().mapToInt(Set::size).sum();
+    }
+
+    /** Ends every tail's stream ({@link Tail#end}) and forgets it: the first step of stopping the server. */
+    public void endTails() {
+        byApp.values().forEach(tails -> tails.forEach(subscription -> {
+            subscription.cancel();
+            try {
+                subscription.tail.end();
+            } catch (RuntimeException e) {
+                log.warn("event=log_tail_end_failed app_id={} error=\"{}\"", subscription.appId, e.getMessage());
+            }
+        }));
     }
 
     @Override

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -134,6 +135,54 @@ class LogStreamTest {
         tail.close();
 
         awaitOpenTails(0, "the server let go of the tail (its heartbeat failed)");
+    }
+
+    @Test
+    void aServerStoppingWhileItsTailsReceiveLinesEndsThemAndLeavesNoThreadBehind() throws Exception {
+        Map<String, String> onHost = new java.util.HashMap<>(shared);
+        onHost.putAll(Map.of(ServerConfig.BUILDER, "local", ServerConfig.INSTANCES, "process"));
+        java.util.concurrent.atomic.AtomicBoolean invoking = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread lines = new Thread(() -> {
+            for (int i = 0; invoking.get(); i++) {
+                invoke("{\"name\":\"busy-" + i + "\"}");
+            }
+        });
+        try (TestServer other = server.another(onHost)) {
+            List<LogTail> tails = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                tails.add(LogTail.open(other, other.adminToken(), "/api/v1/apps/diary/logs/stream?n=200", null));
+            }
+            lines.start();
+            tails.get(0).next(line -> line.get("line").asText().startsWith("hello busy-"));
+            other.close(); // while the tails on it are being sent this server's and the other's lines
+        } finally {
+            invoking.set(false);
+            lines.join();
+        }
+
+        awaitNoThreadIn("io.javalin.http.servlet.JavalinServlet", Duration.ofSeconds(10));
+        String word = "w" + System.nanoTime();
+        try (LogTail tail = tail("/api/v1/apps/diary/logs/stream?n=1", null)) {
+            invoke("{\"name\":\"" + word + "\"}");
+            tail.next(line -> line.get("line").asText().equals("hello " + word));
+        }
+    }
+
+    /** Polls until no thread of this JVM (the server runs in it) is inside {@code className}. */
+    private static void awaitNoThreadIn(String className, Duration bound) throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        List<String> busy = threadsIn(className);
+        while (!busy.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            busy = threadsIn(className);
+        }
+        assertEquals(List.of(), busy, "threads still handling a request whose client went away");
+    }
+
+    private static List<String> threadsIn(String className) {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(entry -> java.util.Arrays.stream(entry.getValue()).anyMatch(frame -> frame.getClassName().equals(className)))
+                .map(entry -> entry.getKey().getName()).toList();
     }
 
     private static void awaitOpenTails(int count, String why) throws InterruptedException {

@@ -43,7 +43,11 @@ public final class TestPostgres {
             try {
                 Path dir = Files.createTempDirectory("laambda-test-pg");
                 server = EmbeddedPostgresServer.start(dir.resolve("postgres"), dir.resolve("postgres.password"));
-                Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+                EmbeddedPostgresServer started = server;
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    started.close();
+                    dev.laambda.Directories.deleteTree(dir); // a cluster per test JVM: gigabytes over many runs
+                }));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

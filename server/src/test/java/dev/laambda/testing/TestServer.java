@@ -25,6 +25,7 @@ public final class TestServer implements RunningServer, AutoCloseable {
     private final String databaseUrl;
     private final Path dataDir;
     private final String console;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private TestServer(Laambda laambda, String adminToken, String databaseUrl, Path dataDir, String console) {
         this.laambda = laambda;
@@ -53,7 +54,7 @@ public final class TestServer implements RunningServer, AutoCloseable {
         try {
             String databaseUrl = extraEnv.containsKey(ServerConfig.DATABASE_URL) ? extraEnv.get(ServerConfig.DATABASE_URL)
                     : TestPostgres.newDatabaseUrl();
-            return start(Files.createTempDirectory("laambda-test-data"), databaseUrl, null, extraEnv);
+            return start(newDataDir(), databaseUrl, null, extraEnv);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -62,10 +63,17 @@ public final class TestServer implements RunningServer, AutoCloseable {
     /** A second server on this one's database (its own data directory), as behind one load balancer. */
     public TestServer another(Map<String, String> extraEnv) {
         try {
-            return start(Files.createTempDirectory("laambda-test-data"), databaseUrl, adminToken, extraEnv);
+            return start(newDataDir(), databaseUrl, adminToken, extraEnv);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A data directory, deleted when the test JVM exits (restart reuses one, so closing a server keeps it). */
+    private static Path newDataDir() throws IOException {
+        Path dir = Files.createTempDirectory("laambda-test-data");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> dev.laambda.Directories.deleteTree(dir)));
+        return dir;
     }
 
     /** Stops this server and starts another on the same database and data directory, with {@code extraEnv}. */
@@ -170,6 +178,8 @@ public final class TestServer implements RunningServer, AutoCloseable {
 
     @Override
     public void close() {
-        laambda.close();
+        if (!closed.getAndSet(true)) {
+            laambda.close();
+        }
     }
 }
