@@ -147,8 +147,14 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static void fail(Context ctx, int status, String code, String message) {
+        Optional<String> path = pathOf(ctx);
+        if (path.isEmpty()) {
+            // Recycled: no one to answer (and a throw here would loop, as in the catch-all handler).
+            log.warn("event=answer_to_gone_request code={}", code);
+            return;
+        }
         ctx.attribute(ANSWERED, code);
-        if (ctx.path().startsWith(AwsInvokeApi.PREFIX + "/")) {
+        if (path.get().startsWith(AwsInvokeApi.PREFIX + "/")) {
             AwsErrors.answer(ctx, status, code, message);
             return;
         }
