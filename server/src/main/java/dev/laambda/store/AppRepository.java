@@ -96,8 +96,12 @@ public final class AppRepository {
                 "DELETE FROM collaborators WHERE app_id = ? AND user_id = ?", appId, userId) == 1);
     }
 
+    /** Deletes the app, and with it (by cascade, or here for log lines, which have no foreign key) all it owns. */
     public void delete(long appId) {
-        database.transaction(c -> Jdbc.update(c, "DELETE FROM apps WHERE id = ?", appId));
+        database.transaction(c -> {
+            Jdbc.update(c, "DELETE FROM log_lines WHERE app_id = ?", appId);
+            return Jdbc.update(c, "DELETE FROM apps WHERE id = ?", appId);
+        });
     }
 
     private static App map(ResultSet row) throws SQLException {

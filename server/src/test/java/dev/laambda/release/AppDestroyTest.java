@@ -70,7 +70,9 @@ class AppDestroyTest {
         assertEquals(2, artifacts.stream().distinct().count(), "two pushes, two artifacts");
         artifacts.forEach(file -> assertTrue(Files.isRegularFile(file), file + " held the old app's code"));
 
+        assertTrue(logLinesOf(oldId) > 0, "the old app's pushes and invocation are in its log stream");
         assertEquals(200, admin.delete("/api/v1/apps/reuse?confirm=reuse").status());
+        assertEquals(0, logLinesOf(oldId), "the old app's log lines went with it");
         kept.forEach(dir -> assertFalse(Files.exists(dir), dir + " went with the app"));
         artifacts.forEach(file -> assertFalse(Files.exists(file), file + " went with the app: no other app runs it"));
 
@@ -91,6 +93,20 @@ class AppDestroyTest {
         assertTrue(firstPush.contains("-----> Installing requirements"), firstPush);
         assertFalse(firstPush.matches("(?s).*Using [^\\n]*cache.*"), "the cache starts empty: " + firstPush);
         assertEquals("{\"new\":true}", admin.post("/api/v1/apps/reuse/functions/fn/invoke", "{}").body().replace(" ", ""));
+    }
+
+    /** The app's rows in log_lines, read from the database itself (the API shows only live apps' lines). */
+    private static long logLinesOf(long appId) throws java.sql.SQLException, InterruptedException {
+        dev.laambda.store.JdbcTarget target = dev.laambda.store.JdbcTarget.fromDatabaseUrl(server.databaseUrl());
+        Thread.sleep(200); // lines are stored a moment after they happen
+        try (var connection = java.sql.DriverManager.getConnection(target.jdbcUrl(), target.user(), target.password());
+             var query = connection.prepareStatement("SELECT count(*) FROM log_lines WHERE app_id = ?")) {
+            query.setLong(1, appId);
+            try (var rows = query.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
     }
 
     @Test
