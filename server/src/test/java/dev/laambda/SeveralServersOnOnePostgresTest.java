@@ -3,12 +3,12 @@ package dev.laambda;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.laambda.release.ConfigCipher;
 import dev.laambda.store.JdbcTarget;
-import dev.laambda.testing.MotoServer;
 import dev.laambda.testing.PostgresCluster;
 import dev.laambda.testing.TestApi;
 import dev.laambda.testing.TestApp;
 import dev.laambda.testing.TestGit;
 import dev.laambda.testing.TestServer;
+import dev.laambda.testing.TwoServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -49,7 +49,7 @@ class SeveralServersOnOnePostgresTest {
     private static final long BOUND_SECONDS = dev.laambda.release.LiveReleases.TTL.toSeconds();
 
     private static PostgresCluster postgres;
-    private static MotoServer moto;
+    private static TwoServers servers;
     private static Map<String, String> env;
     private static TestServer serverA;
     private static TestServer serverB;
@@ -67,17 +67,15 @@ class SeveralServersOnOnePostgresTest {
     @BeforeAll
     static void startTwoServersOnOnePostgresAndOneBucket() {
         postgres = PostgresCluster.start();
-        moto = MotoServer.start();
-        env = new HashMap<>(moto.settingsForServersSharing(BUCKET));
-        env.putAll(Map.of(ServerConfig.DATABASE_URL, postgres.databaseUrl(), ServerConfig.BUILDER, "local",
-                ServerConfig.INSTANCES, "process"));
-        serverA = TestServer.startOnHost(env);
-        serverB = serverA.another(env);
+        servers = TwoServers.start(BUCKET, Map.of(ServerConfig.DATABASE_URL, postgres.databaseUrl()));
+        env = servers.settings();
+        serverA = servers.a();
+        serverB = servers.b();
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable part : new AutoCloseable[] {serverB, serverA, moto, postgres}) {
+        for (AutoCloseable part : new AutoCloseable[] {servers, postgres}) {
             try {
                 if (part != null) {
                     part.close();

@@ -1,16 +1,15 @@
 package dev.laambda;
 
-import dev.laambda.testing.MotoServer;
 import dev.laambda.testing.TestApi;
 import dev.laambda.testing.TestApp;
 import dev.laambda.testing.TestServer;
+import dev.laambda.testing.TwoServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -34,32 +33,23 @@ class SeveralServersTest {
                     return {"greeting": os.environ.get("GREETING", "none")}
                 """, "requirements.txt", "", "Procfile", "web: app.handler\n");
     }
-    private static MotoServer moto;
+    private static TwoServers servers;
     private static S3Client s3;
     private static TestServer serverA;
     private static TestServer serverB;
 
     @BeforeAll
     static void startTwoServersOnOneDatabaseAndBucket() {
-        moto = MotoServer.start();
-        Map<String, String> env = new HashMap<>(moto.settingsForServersSharing(BUCKET));
-        s3 = moto.aws().s3("us-east-1");
-        serverA = TestServer.startOnHost(env);
-        env.put(ServerConfig.BUILDER, "local");
-        env.put(ServerConfig.INSTANCES, "process");
-        serverB = serverA.another(env);
+        servers = TwoServers.start(BUCKET, Map.of());
+        serverA = servers.a();
+        serverB = servers.b();
+        s3 = servers.s3();
     }
 
     @AfterAll
     static void stop() {
-        if (serverB != null) {
-            serverB.close();
-        }
-        if (serverA != null) {
-            serverA.close();
-        }
-        if (moto != null) {
-            moto.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 

@@ -1,10 +1,10 @@
 package dev.laambda;
 
-import dev.laambda.testing.MotoServer;
 import dev.laambda.testing.TestApi;
 import dev.laambda.testing.TestApp;
 import dev.laambda.testing.TestGit;
 import dev.laambda.testing.TestServer;
+import dev.laambda.testing.TwoServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,7 +14,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SharedBuildStateTest {
 
     private static final String BUCKET = "laambda-build-state";
-    private static MotoServer moto;
+    private static TwoServers servers;
     private static S3Client s3;
     private static TestServer serverA;
     private static TestServer serverB;
@@ -45,25 +44,16 @@ class SharedBuildStateTest {
 
     @BeforeAll
     static void startTwoServersOnOneDatabaseAndBucket() {
-        moto = MotoServer.start();
-        Map<String, String> env = new HashMap<>(moto.settingsForServersSharing(BUCKET));
-        s3 = moto.aws().s3("us-east-1");
-        env.put(ServerConfig.BUILDER, "local");
-        env.put(ServerConfig.INSTANCES, "process");
-        serverA = TestServer.startOnHost(env);
-        serverB = serverA.another(env);
+        servers = TwoServers.start(BUCKET, Map.of());
+        serverA = servers.a();
+        serverB = servers.b();
+        s3 = servers.s3();
     }
 
     @AfterAll
     static void stop() {
-        if (serverB != null) {
-            serverB.close();
-        }
-        if (serverA != null) {
-            serverA.close();
-        }
-        if (moto != null) {
-            moto.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 

@@ -7,9 +7,6 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +24,6 @@ import java.util.stream.Stream;
  */
 public final class LocalStackServer implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Pattern CLOUDWATCH_UP = Pattern.compile("\"cloudwatch\"\\s*:\\s*\"(running|available)\"");
 
     private final Process process;
@@ -110,22 +106,8 @@ public final class LocalStackServer implements AutoCloseable {
 
     /** Polls /_localstack/health until CloudWatch is up (a minute at most: a first start writes its certificate). */
     private boolean healthy() {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline && process.isAlive()) {
-            try {
-                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(endpoint.resolve("/_localstack/health"))
-                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200 && CLOUDWATCH_UP.matcher(response.body()).find()) {
-                    return true;
-                }
-            } catch (IOException e) {
-                // Not listening yet.
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-            LoopbackServers.sleep(100);
-        }
-        return false;
+        return LoopbackServers.awaitAnswer(process, endpoint.resolve("/_localstack/health"),
+                response -> response.statusCode() == 200 && CLOUDWATCH_UP.matcher(response.body()).find(),
+                Duration.ofSeconds(60));
     }
 }

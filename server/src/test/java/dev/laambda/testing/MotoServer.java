@@ -167,23 +167,8 @@ public final class MotoServer implements AutoCloseable {
     }
 
     private boolean answered() {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline && process.isAlive()) {
-            try {
-                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(endpoint.resolve("/moto-api/config"))
-                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() < 500) {
-                    return true;
-                }
-            } catch (IOException e) {
-                // Not listening yet.
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-            LoopbackServers.sleep(100);
-        }
-        return false;
+        return LoopbackServers.awaitAnswer(process, endpoint.resolve("/moto-api/config"),
+                response -> response.statusCode() < 500, Duration.ofSeconds(30));
     }
 
     private void post(String path, String body) throws IOException {
