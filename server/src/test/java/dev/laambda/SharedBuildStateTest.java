@@ -44,7 +44,9 @@ class SharedBuildStateTest {
 
     @BeforeAll
     static void startTwoServersOnOneDatabaseAndBucket() {
-        servers = TwoServers.start(BUCKET, Map.of());
+        // Builds in build containers, as the build user, as servers run them: a cache restored from the bucket
+        // must be usable there.
+        servers = TwoServers.start(BUCKET, Map.of(ServerConfig.BUILDER, "docker"));
         serverA = servers.a();
         serverB = servers.b();
         s3 = servers.s3();
