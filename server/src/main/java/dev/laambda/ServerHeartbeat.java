@@ -98,12 +98,7 @@ public final class ServerHeartbeat implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
-        try {
-            timer.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        BackgroundTasks.stop(timer);
         servers.leave(self.id());
         log.info("event=server_left id=\"{}\"", self.id());
     }

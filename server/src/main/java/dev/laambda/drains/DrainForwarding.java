@@ -1,5 +1,6 @@
 package dev.laambda.drains;
 
+import dev.laambda.BackgroundTasks;
 import dev.laambda.logs.LogFeed;
 import dev.laambda.store.App;
 import dev.laambda.store.AppRepository;
@@ -103,12 +104,7 @@ public final class DrainForwarding implements AutoCloseable {
 
     @Override
     public void close() {
-        scanner.shutdownNow();
-        try {
-            scanner.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        BackgroundTasks.stop(scanner);
         running.keySet().forEach(this::stop);
         locks.close();
     }

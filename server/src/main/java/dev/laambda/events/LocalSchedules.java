@@ -2,6 +2,7 @@ package dev.laambda.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.laambda.BackgroundTasks;
 import dev.laambda.LaambdaException;
 import dev.laambda.logs.AppLog;
 import dev.laambda.platform.PlatformKind;
@@ -144,11 +145,6 @@ public final class LocalSchedules implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
-        try {
-            timer.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        BackgroundTasks.stop(timer);
     }
 }

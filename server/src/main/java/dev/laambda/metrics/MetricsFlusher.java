@@ -1,5 +1,6 @@
 package dev.laambda.metrics;
 
+import dev.laambda.BackgroundTasks;
 import dev.laambda.store.FunctionMetricsRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,12 +64,7 @@ public final class MetricsFlusher implements AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
-        try {
-            scheduler.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        BackgroundTasks.stop(scheduler);
         flushQuietly();
     }
 }
